@@ -1,0 +1,116 @@
+/* HTTP over libcurl, made for VO services.
+ *
+ * - the body streams to a callback as it arrives;
+ * - connect timeout, overall deadline and low-speed abort;
+ * - retries with jittered exponential back-off (honouring Retry-After) on
+ *   connection failures and on 429/502/503/504, for idempotent requests
+ *   only, and only while no body byte has been handed to the caller;
+ * - redirects are followed here, not by curl, so a credential is attached
+ *   only to requests whose host (and port) it belongs to; 301/302/303 after
+ *   POST turn into GET, 307/308 repeat the method and body;
+ * - gzip/deflate accepted; User-Agent "vo-tools/VERSION";
+ * - verbose tracing to stderr with Authorization and URL passwords
+ *   redacted. */
+#ifndef VT_HTTP_H
+#define VT_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cred.h"
+
+/* Zero fields take the default; -1 turns low_speed_time_s and max_retries
+ * off. */
+struct http_opts {
+	long connect_timeout_ms;	/* default 10000 */
+	long timeout_ms;		/* whole request incl. retries; 0 = none */
+	long low_speed_time_s;		/* abort below 1 byte/s for this long; default 60 */
+	int max_retries;		/* default 4 */
+	int max_redirects;		/* default 10 */
+	int verbose;			/* trace requests to stderr; 2: also connections */
+	const char *progname;		/* prefix of trace lines */
+	const struct cred_store *creds;	/* may be NULL */
+};
+
+/* Multipart part: inline data, or the contents of file path. */
+struct http_part {
+	const char *name;
+	const char *value;		/* simple field; or: */
+	const char *path;		/* file to send */
+	const char *filename;		/* filename= in Content-Disposition */
+	const char *content_type;
+};
+
+struct http_request {
+	const char *method;		/* "GET" (default), "POST", "DELETE", "PUT" */
+	const char *url;
+	/* POST urlencoded fields: name, value, name, value, ..., NULL */
+	const char *const *form;
+	/* or multipart/form-data parts */
+	const struct http_part *parts;
+	size_t nparts;
+	const char *const *headers;	/* extra "Name: value" lines, NULL-terminated */
+	bool no_follow;			/* return 3xx responses instead of following */
+	bool idempotent;		/* POST only: allow retries anyway */
+	long range_from;		/* >0: ask for bytes from this offset (Range) */
+};
+
+struct http_response {
+	long status;
+	char *url;			/* the URL finally fetched (after redirects) */
+	char *content_type;
+	char *location;			/* Location of a 3xx when no_follow */
+	char *www_authenticate;		/* of a 401, all challenges joined by ", " */
+	long long content_length;	/* -1 if unknown */
+	char *content_disposition;
+	bool range_honoured;		/* 206 for a range request */
+};
+
+enum http_err {
+	HTTP_OK = 0,		/* a response was received: look at status */
+	HTTP_ECONNECT,		/* could not resolve or connect */
+	HTTP_ETIMEOUT,		/* deadline or low-speed abort */
+	HTTP_ETRANSFER,		/* connection broke mid-response, bad TLS, ... */
+	HTTP_EREDIRECT,		/* too many or bad redirects */
+	HTTP_ECALLBACK,		/* a callback returned non-zero */
+	HTTP_ENOMEM,
+	HTTP_EFILE,		/* a multipart file could not be read */
+	HTTP_EURL,		/* not an http(s) URL */
+};
+
+/* Called once the final response's headers are in (after redirects and
+ * retries), before any body byte.  Return non-zero to abort. */
+typedef int (*http_headers_fn)(void *ctx, const struct http_response *r);
+/* Called with each piece of the final response's body. Non-zero aborts. */
+typedef int (*http_body_fn)(void *ctx, const char *data, size_t len);
+
+struct http_client;
+
+struct http_client *http_client_new(const struct http_opts *o);
+void http_client_free(struct http_client *c);
+
+/* Perform a request.  resp is filled (free with http_response_free) even on
+ * error where known; err gets a one-line message on error, starting with
+ * the URL (password redacted).  A response counts as handed to the caller
+ * once on_headers is called: from then on nothing is retried. */
+enum http_err http_perform(struct http_client *c, const struct http_request *rq,
+			   http_headers_fn on_headers, http_body_fn on_body, void *ctx,
+			   struct http_response *resp, char *err, size_t errlen);
+void http_response_free(struct http_response *r);
+
+/* Exit code (exitcode.h) for a transport error (connect UNAVAILABLE,
+ * timeout TEMPFAIL, broken transfer UNAVAILABLE, redirect PROTOCOL, bad URL
+ * USAGE, file NOINPUT, else SOFTWARE), or for an HTTP status that is not
+ * 2xx: 401/403 -> NOPERM, 429/503/504 -> TEMPFAIL, other 5xx -> UNAVAILABLE,
+ * other 4xx (and 3xx) -> PROTOCOL. */
+int http_err_exit(enum http_err e);
+int http_status_exit(long status);
+
+/* Percent-encode s for use in a query string or form (malloc'd). */
+char *http_urlencode(const char *s);
+
+/* url with the password of its userinfo replaced by "[redacted]", for
+ * messages (malloc'd; NULL if out of memory). */
+char *http_redact_url(const char *url);
+
+#endif

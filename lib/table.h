@@ -1,0 +1,44 @@
+/* Table writers: TSV (the vo-tools convention, see vo-tools(7)), CSV
+ * (RFC 4180), JSON Lines and VOTable (TABLEDATA).  They consume the rows
+ * of vot.h (cells as text) and write to an outbuf. */
+#ifndef VT_TABLE_H
+#define VT_TABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "outbuf.h"
+#include "vot.h"
+
+enum tw_format { TW_TSV, TW_CSV, TW_JSON, TW_VOTABLE };
+
+/* "tsv", "csv", "json" (also "jsonl"), "votable" (also "vot", "xml");
+ * returns 0, or -1 for an unknown name. */
+int tw_format_parse(const char *s, enum tw_format *f);
+
+struct tw_opts {
+	const char *null_str;	/* NULL cells in TSV/CSV; default "" */
+	bool meta;		/* TSV: emit "# name\tdatatype\tunit\tucd" lines first */
+	bool no_header;		/* TSV/CSV: omit the column-name row */
+};
+
+struct tw;
+
+struct tw *tw_new(enum tw_format f, struct outbuf *ob, const struct tw_opts *o);
+/* Start a table.  cols lists the input column indexes to write, in order
+ * (NULL means all columns of t).  doc may be NULL; the VOTable writer
+ * copies its INFOs and PARAMs. */
+int tw_begin(struct tw *w, const struct vot_doc *doc, const struct vot_table *t,
+	     const size_t *cols, size_t ncols);
+/* cells is indexed by input column, as delivered by the parser. */
+void tw_row(struct tw *w, const struct vot_cell *cells);
+/* End the table; the VOTable writer copies INFOs of doc that came after
+ * the table (e.g. QUERY_STATUS=OVERFLOW). */
+int tw_end(struct tw *w, const struct vot_doc *doc);
+void tw_free(struct tw *w);
+
+/* TSV escaping of one value: tab, newline, CR and backslash become
+ * \t \n \r \\.  Exposed because every program writes TSV. */
+void tsv_put_escaped(struct outbuf *ob, const char *s, size_t len);
+
+#endif

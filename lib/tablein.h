@@ -1,0 +1,35 @@
+/* Reading TSV (the vo-tools convention) and CSV (RFC 4180) tables into
+ * the vot.h row model, e.g. to write them as a VOTable for a TAP upload.
+ *
+ * Column types come from a metadata comment header, if present:
+ *     # name<TAB>datatype<TAB>unit<TAB>ucd
+ * one line per column before the header row (datatype may carry an
+ * arraysize in brackets: "float[3]", "char[*]"), as written by
+ * `vo-vot --meta`.  Otherwise each column's type is inferred from all its
+ * values (long, double, boolean, else char), which needs a first pass:
+ * the rows are spooled to a temporary file, so memory stays constant. */
+#ifndef VT_TABLEIN_H
+#define VT_TABLEIN_H
+
+#include <stddef.h>
+
+#include "vot.h"
+
+enum tin_format { TIN_TSV, TIN_CSV };
+
+struct tin_opts {
+	const char *null_str;	/* a field equal to this is NULL; "" always is */
+	const char *table_name;	/* name of the resulting table, may be NULL */
+};
+
+/* Read the table from fd and hand it to h: table_begin once, row per row,
+ * table_end once.  Returns VOT_OK or an error with a one-line message in
+ * errbuf (e.g. "line 7: 3 fields, expected 4").
+ * The first prefixlen bytes of the input are in prefix (bytes a caller
+ * already read from fd to guess the format; may be 0), the rest is read
+ * from fd. */
+enum vot_err tin_read(int fd, const char *prefix, size_t prefixlen, enum tin_format f,
+		      const struct tin_opts *o, const struct vot_handler *h,
+		      char *errbuf, size_t errlen);
+
+#endif

@@ -1,0 +1,161 @@
+#include <ctype.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exitcode.h"
+#include "votfetch.h"
+
+#define ERRBODY_MAX 65536
+
+struct fetch {
+	struct vot_parser *parser;
+	long status;
+	bool ok;
+	enum vot_err perr;
+	char *errbody;		/* start of a non-2xx body */
+	size_t errlen;
+};
+
+static int
+on_headers(void *ctx, const struct http_response *r)
+{
+	struct fetch *f = ctx;
+	f->status = r->status;
+	f->ok = r->status >= 200 && r->status < 300;
+	return 0;
+}
+
+static int
+on_body(void *ctx, const char *data, size_t len)
+{
+	struct fetch *f = ctx;
+	if (f->ok) {
+		f->perr = vot_parser_feed(f->parser, data, len);
+		return f->perr != VOT_OK;
+	}
+	if (f->errlen < ERRBODY_MAX) {
+		size_t n = len < ERRBODY_MAX - f->errlen ? len : ERRBODY_MAX - f->errlen;
+		char *nb = realloc(f->errbody, f->errlen + n + 1);
+		if (!nb)
+			return 1;
+		memcpy(nb + f->errlen, data, n);
+		f->errbody = nb;
+		f->errlen += n;
+		nb[f->errlen] = '\0';
+	}
+	return 0;
+}
+
+/* The service's message in an error body: a VOTable's QUERY_STATUS=ERROR
+ * text, else the first non-empty line of the text with tags stripped. */
+static void
+body_message(const char *body, size_t len, char *out, size_t outlen)
+{
+	struct vot_handler h = {0};
+	struct vot_parser *p = vot_parser_new(&h);
+	const char *msg = NULL;
+
+	out[0] = '\0';
+	if (p) {
+		vot_parser_feed(p, body, len);
+		if (vot_doc_status(vot_parser_doc(p), &msg) == VOT_STATUS_ERROR && msg && *msg)
+			snprintf(out, outlen, "%s", msg);
+		vot_parser_free(p);
+		if (out[0])
+			return;
+	}
+	size_t o = 0;
+	bool intag = false, space = false;
+	for (size_t i = 0; i < len && o + 1 < outlen && o < 300; i++) {
+		unsigned char c = (unsigned char)body[i];
+		if (c == '<') { intag = true; continue; }
+		if (c == '>') { intag = false; space = o > 0; continue; }
+		if (intag)
+			continue;
+		if (isspace(c) || c < 0x20) {
+			space = o > 0;
+			continue;
+		}
+		if (space && o + 2 < outlen)
+			out[o++] = ' ';
+		space = false;
+		out[o++] = (char)c;
+	}
+	out[o] = '\0';
+}
+
+static void
+auth_hint(const char *challenge, char *out, size_t outlen)
+{
+	char schemes[128] = "";
+	size_t n = 0;
+	/* Challenge scheme names are the tokens at the start or after a comma
+	 * that are not followed by '=' (those are auth-params). */
+	const char *s = challenge ? challenge : "";
+	while (*s) {
+		while (*s == ' ' || *s == ',')
+			s++;
+		const char *b = s;
+		while (*s && *s != ' ' && *s != ',' && *s != '=')
+			s++;
+		size_t k = (size_t)(s - b);
+		if (k && *s != '=') {
+			if (n + k + 3 < sizeof schemes) {
+				n += (size_t)snprintf(schemes + n, sizeof schemes - n, "%s%.*s",
+						      n ? " or " : "", (int)k, b);
+			}
+		}
+		/* skip to the next comma outside quotes */
+		bool q = false;
+		while (*s && (q || *s != ',')) {
+			if (*s == '"')
+				q = !q;
+			s++;
+		}
+	}
+	if (n)
+		snprintf(out, outlen, "; the service asks for %s authentication: give a token with --token-file "
+			 "(with --auth basic for HTTP Basic) or in the credentials file", schemes);
+	else
+		snprintf(out, outlen, "; give a token with --token-file or in the credentials file");
+}
+
+int
+votfetch(struct http_client *c, const struct http_request *rq,
+	 struct vot_parser *parser, char *err, size_t errlen)
+{
+	struct fetch f = { .parser = parser };
+	struct http_response resp = {0};
+	char herr[256] = "";
+	int code = 0;
+
+	enum http_err e = http_perform(c, rq, on_headers, on_body, &f, &resp, herr, sizeof herr);
+	if (f.perr != VOT_OK) {
+		/* the parser's error wins over the aborted transfer it caused */
+		snprintf(err, errlen, "%s", vot_parser_errmsg(parser));
+		code = f.perr == VOT_EUNSUPPORTED || f.perr == VOT_EDATA ? VT_EX_DATAERR :
+		       f.perr == VOT_ENOMEM ? VT_EX_SOFTWARE : VT_EX_IOERR;
+		goto out;
+	}
+	if (e != HTTP_OK) {
+		snprintf(err, errlen, "%s", herr[0] ? herr : "request failed");
+		code = http_err_exit(e);
+		goto out;
+	}
+	if (!f.ok) {
+		char msg[512], hint[256] = "";
+		body_message(f.errbody ? f.errbody : "", f.errlen, msg, sizeof msg);
+		if (resp.status == 401)
+			auth_hint(resp.www_authenticate, hint, sizeof hint);
+		snprintf(err, errlen, "%s: HTTP %ld%s%s%s", resp.url ? resp.url : rq->url,
+			 resp.status, msg[0] ? ": " : "", msg, hint);
+		code = http_status_exit(resp.status);
+		goto out;
+	}
+out:
+	free(f.errbody);
+	http_response_free(&resp);
+	return code;
+}
