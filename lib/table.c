@@ -48,6 +48,9 @@ struct tw {
 	const struct vot_table *t;
 	size_t *cols;
 	size_t ncols;
+	/* TSV: per output column, whether its cells can hold bytes that need
+	 * escaping (only text can: numbers never hold tabs or newlines) */
+	bool *text;
 	/* JSON: the keys, escaped once: `{"a": ` then `, "b": ` ... */
 	char *keys;
 	size_t *keyoff;		/* ncols + 1 offsets into keys */
@@ -95,6 +98,7 @@ tw_free(struct tw *w)
 	if (!w)
 		return;
 	free(w->cols);
+	free(w->text);
 	free(w->keys);
 	free(w->keyoff);
 	free(w);
@@ -627,8 +631,10 @@ tw_begin(struct tw *w, const struct vot_doc *doc, const struct vot_table *t,
 	w->keyoff = NULL;
 	w->t = t;
 	w->ncols = cols ? ncols : t->nfields;
+	free(w->text);
 	w->cols = malloc((w->ncols ? w->ncols : 1) * sizeof *w->cols);
-	if (!w->cols)
+	w->text = malloc((w->ncols ? w->ncols : 1) * sizeof *w->text);
+	if (!w->cols || !w->text)
 		return -1;
 	for (size_t i = 0; i < w->ncols; i++) {
 		w->cols[i] = cols ? cols[i] : i;
@@ -636,6 +642,8 @@ tw_begin(struct tw *w, const struct vot_doc *doc, const struct vot_table *t,
 			errno = EINVAL;
 			return -1;
 		}
+		enum vot_type ty = t->fields[w->cols[i]].type;
+		w->text[i] = ty == VOT_CHAR || ty == VOT_UNICODE || ty == VOT_UNKNOWN;
 	}
 
 	switch (w->f) {
@@ -709,8 +717,10 @@ tw_row(struct tw *w, const struct vot_cell *cells)
 				ob_putc(ob, '\t');
 			if (c->null)
 				ob_write(ob, w->null_str, w->null_len);
-			else
+			else if (w->text[i])
 				tsv_put_escaped(ob, c->s, c->len);
+			else
+				ob_write(ob, c->s, c->len);
 		}
 		ob_putc(ob, '\n');
 		break;

@@ -911,16 +911,12 @@ fmt_elem(const struct col *c, const unsigned char *b, char *d, bool *isnull)
 	}
 	case VOT_FCOMPLEX: {
 		float re = rdf(b), im = rdf(b + 4);
-		if (isnan(re) && isnan(im))
-			*isnull = true;
 		size_t n = (size_t)fmt_float(re, d);
 		d[n++] = ' ';
 		return n + (size_t)fmt_float(im, d + n);
 	}
 	case VOT_DCOMPLEX: {
 		double re = rdd(b), im = rdd(b + 8);
-		if (isnan(re) && isnan(im))
-			*isnull = true;
 		size_t n = (size_t)fmt_double(re, d);
 		d[n++] = ' ';
 		return n + (size_t)fmt_double(im, d + n);
@@ -1071,44 +1067,42 @@ binary_rows(struct vot_parser *p)
 
 		if (avail == 0 || avail < flagbytes)
 			break;
-		/* first pass: is the whole row here? */
+		/* One pass: a row found incomplete is formatted again once
+		 * more bytes have come, which is cheaper than checking every
+		 * row's length first. */
 		size_t i;
+		p->rowlen = 0;
 		for (i = 0; i < nf; i++) {
-			size_t sz = cell_size(&p->cols[i], row + pos, avail - pos, &count);
-			if (sz == SIZE_MAX) {
-				fail(p, VOT_EDATA, "row %lu: implausible array length in column '%s'",
-				     t->nrows + 1, t->fields[i].name);
-				return;
-			}
-			if (sz == 0)
+			const struct col *c = &p->cols[i];
+			size_t sz = cell_size(c, row + pos, avail - pos, &count);
+			if (sz == 0 || sz == SIZE_MAX)
 				break;
+			if (!p->skip) {
+				bool flagged = flagbytes && (row[i / 8] & (0x80 >> (i % 8)));
+				const unsigned char *data = row + pos + (c->nelem < 0 ? 4 : 0);
+				if (!binary_cell(p, i, data, count, flagged))
+					return;
+			}
 			pos += sz;
 		}
 		if (i < nf) {
-			if (avail > MAX_ROW_BYTES) {
+			if (pos + 4 > avail && avail <= MAX_ROW_BYTES && i < nf &&
+			    cell_size(&p->cols[i], row + pos, avail - pos, &count) != SIZE_MAX)
+				break;	/* incomplete: wait for more */
+			if (avail > MAX_ROW_BYTES)
 				fail(p, VOT_EDATA, "row %lu is too large", t->nrows + 1);
-				return;
-			}
-			break;
-		}
-		if (p->skip) {
-			p->binpos += pos;
-			t->nrows++;
-			continue;
-		}
-		p->rowlen = 0;
-		pos = flagbytes;
-		for (i = 0; i < nf; i++) {
-			const struct col *c = &p->cols[i];
-			bool flagged = flagbytes && (row[i / 8] & (0x80 >> (i % 8)));
-			size_t sz = cell_size(c, row + pos, avail - pos, &count);
-			const unsigned char *data = row + pos + (c->nelem < 0 ? 4 : 0);
-			if (!binary_cell(p, i, data, count, flagged))
-				return;
-			pos += sz;
+			else if (cell_size(&p->cols[i], row + pos, avail - pos, &count) == SIZE_MAX)
+				fail(p, VOT_EDATA, "row %lu: implausible array length in column '%s'",
+				     t->nrows + 1, t->fields[i].name);
+			else
+				break;	/* incomplete: wait for more */
+			return;
 		}
 		p->binpos += pos;
-		deliver_row(p);
+		if (p->skip)
+			t->nrows++;
+		else
+			deliver_row(p);
 	}
 	/* keep only the incomplete tail */
 	if (p->binpos > 0) {
@@ -1163,6 +1157,21 @@ stream_text(struct vot_parser *p, const char *s, size_t n, bool stop_at_lt)
 	int k = p->b64n;
 
 	for (; i < n; i++) {
+		/* fast path: whole quads of digits, the usual case */
+		while (k == 0 && i + 4 <= n && !p->b64pad) {
+			unsigned a = b64val[u[i]], b = b64val[u[i + 1]];
+			unsigned c = b64val[u[i + 2]], d = b64val[u[i + 3]];
+			if ((a | b | c | d) >= 64)
+				break;
+			unsigned q = a << 18 | b << 12 | c << 6 | d;
+			out[0] = (unsigned char)(q >> 16);
+			out[1] = (unsigned char)(q >> 8);
+			out[2] = (unsigned char)q;
+			out += 3;
+			i += 4;
+		}
+		if (i == n)
+			break;
 		unsigned v = b64val[u[i]];
 		if (v < 64) {
 			if (p->b64pad) {
