@@ -349,8 +349,9 @@ guess_input(const char *name, const char *buf, size_t n)
 		i++;
 	if (i < n && buf[i] == '<')
 		return IN_VOTABLE;
-	if (n >= 2 && (buf[0] == 0 || buf[1] == 0))
-		return IN_VOTABLE;	/* UTF-16 XML */
+	if (n >= 2 && (buf[0] == 0 || buf[1] == 0 || (unsigned char)buf[0] == 0xFE ||
+		       (unsigned char)buf[0] == 0xFF))
+		return IN_VOTABLE;	/* UTF-16 XML, with or without a byte-order mark */
 	size_t len = name ? strlen(name) : 0;
 	if (len > 4 && !strcasecmp(name + len - 4, ".csv"))
 		return IN_CSV;

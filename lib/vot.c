@@ -96,7 +96,8 @@ struct vot_parser {
 	bool bypass;			/* inside STREAM, content read raw */
 	bool bypass_ok;			/* the encoding allows raw reading */
 	bool stop_for_stream;
-	long long stream_start;		/* absolute offset of STREAM content */
+	char *pending;			/* input expat had received past <STREAM> */
+	size_t pendinglen;
 	unsigned long stream_lines;	/* newlines seen in raw STREAM content */
 	unsigned long line_base;
 	char *encoding;
@@ -106,9 +107,7 @@ struct vot_parser {
 	int b64pad;
 	unsigned char *bin;
 	size_t binlen, bincap, binpos;
-
-	long long abs;			/* bytes of input consumed before the current buffer */
-	long long xp_base;		/* absolute offset of byte 0 of the current expat parser */
+	bool started;			/* some input was fed */
 };
 
 static const char *const type_names[] = {
@@ -1430,10 +1429,24 @@ on_start(void *ud, const XML_Char *name, const XML_Char **atts)
 		p->b64n = 0;
 		p->b64pad = 0;
 		p->binlen = p->binpos = 0;
-		if (p->bypass_ok) {
+		/* Expat has received input past this tag that it has not
+		 * parsed (with reparse deferral, possibly more than the current
+		 * buffer): its input context holds it, up to the end of all
+		 * input given so far. */
+		int off = 0, size = 0;
+		const char *ctx = p->bypass_ok ? XML_GetInputContext(p->xp, &off, &size) : NULL;
+		int taglen = XML_GetCurrentByteCount(p->xp);
+		if (ctx && taglen > 0 && off + taglen <= size) {
+			size_t tail = (size_t)(size - off - taglen);
+			free(p->pending);
+			p->pending = malloc(tail ? tail : 1);
+			if (!p->pending) {
+				nomem(p);
+				return;
+			}
+			memcpy(p->pending, ctx + off + taglen, tail);
+			p->pendinglen = tail;
 			p->stop_for_stream = true;
-			p->stream_start = p->xp_base + XML_GetCurrentByteIndex(p->xp) +
-					  XML_GetCurrentByteCount(p->xp);
 			p->line_base += (unsigned long)XML_GetCurrentLineNumber(p->xp) - 1;
 			p->stream_lines = 0;
 			XML_StopParser(p->xp, XML_FALSE);
@@ -1640,7 +1653,6 @@ restart_expat(struct vot_parser *p)
 		fail(p, VOT_EDATA, "internal error restarting the XML parser");
 		return false;
 	}
-	p->xp_base = p->abs - (long long)n;
 	return true;
 }
 
@@ -1677,24 +1689,17 @@ xml_error(struct vot_parser *p, bool final)
 	return p->err;
 }
 
-enum vot_err
-vot_parser_feed(struct vot_parser *p, const char *buf, size_t len)
+static enum vot_err
+feed(struct vot_parser *p, const char *buf, size_t len)
 {
-	if (p->abs == 0 && len >= 2 && (buf[0] == 0 || buf[1] == 0 ||
-	    (unsigned char)buf[0] == 0xFE || (unsigned char)buf[0] == 0xFF))
-		p->bypass_ok = false;	/* UTF-16 or UTF-32: no raw STREAM reading */
 	while (len > 0 && !p->err) {
 		if (p->bypass) {
 			size_t used = stream_text(p, buf, len, true);
-			if (p->err)
+			if (p->err || used == len)
 				return p->err;
-			if (used == len) {
-				p->abs += (long long)len;
-				return VOT_OK;
-			}
+			/* the '<' of </STREAM>: back to XML */
 			buf += used;
 			len -= used;
-			p->abs += (long long)used;
 			p->bypass = false;
 			stream_end(p);
 			if (p->err || !restart_expat(p))
@@ -1704,26 +1709,37 @@ vot_parser_feed(struct vot_parser *p, const char *buf, size_t len)
 		/* expat takes int lengths */
 		int chunk = len > (1u << 30) ? 1 << 30 : (int)len;
 		enum XML_Status st = XML_Parse(p->xp, buf, chunk, 0);
+		buf += chunk;
+		len -= (size_t)chunk;
 		if (st == XML_STATUS_ERROR && p->stop_for_stream && !p->err) {
+			/* Expat stopped at <STREAM>, having received everything up
+			 * to here; what it did not parse is in pending.  That may
+			 * hold another STREAM: feed it the same way. */
+			char *pend = p->pending;
+			size_t plen = p->pendinglen;
+			p->pending = NULL;
 			p->stop_for_stream = false;
-			long long off = p->stream_start - p->abs;
-			if (off < 0 || off > chunk) {
-				fail(p, VOT_EDATA, "internal error locating STREAM");
-				return p->err;
-			}
-			buf += off;
-			len -= (size_t)off;
-			p->abs += off;
 			p->bypass = true;
+			feed(p, pend, plen);
+			free(pend);
 			continue;
 		}
 		if (st == XML_STATUS_ERROR)
 			return xml_error(p, false);
-		buf += chunk;
-		len -= (size_t)chunk;
-		p->abs += chunk;
 	}
 	return p->err;
+}
+
+enum vot_err
+vot_parser_feed(struct vot_parser *p, const char *buf, size_t len)
+{
+	if (!p->started && len > 0) {
+		p->started = true;
+		if (len >= 2 && (buf[0] == 0 || buf[1] == 0 ||
+		    (unsigned char)buf[0] == 0xFE || (unsigned char)buf[0] == 0xFF))
+			p->bypass_ok = false;	/* UTF-16 or UTF-32: no raw STREAM reading */
+	}
+	return feed(p, buf, len);
 }
 
 enum vot_err
@@ -1860,6 +1876,7 @@ vot_parser_free(struct vot_parser *p)
 	free(p->row);
 	free(p->bin);
 	free(p->encoding);
+	free(p->pending);
 	free(p);
 }
 
