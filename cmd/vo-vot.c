@@ -439,8 +439,7 @@ convert_votable(struct run *r, int fd, const char *url, const char *inname,
 			}
 			warnx("%s: %s", inname, msg);
 		}
-		http_client_free(client);
-		cred_store_free(&cs);
+		net_free(&cs, client);
 		if (code) {
 			vot_parser_free(p);
 			return code;
@@ -603,15 +602,12 @@ parse_args(int argc, char **argv, struct opts *o, const char **input)
 		case O_NULL: o->tw.null_str = optarg; break;
 		case O_NOHEADER: o->tw.no_header = true; break;
 		case O_FAILOVF: o->fail_on_overflow = true; break;
-		case O_TIMEOUT: {
-			char *end;
-			o->net.timeout_s = strtod(optarg, &end);
-			if (*end || end == optarg || o->net.timeout_s < 0) {
+		case O_TIMEOUT:
+			if (net_parse_timeout(optarg, &o->net.timeout_s) < 0) {
 				warnx("--timeout wants seconds, not '%s'", optarg);
 				exit(VT_EX_USAGE);
 			}
 			break;
-		}
 		case O_TOKEN: o->net.token_file = optarg; break;
 		case O_AUTH: o->net.auth = optarg; break;
 		case O_AUTHUSER: o->net.auth_user = optarg; break;

@@ -90,8 +90,10 @@ struct http_client *http_client_new(const struct http_opts *o);
 void http_client_free(struct http_client *c);
 
 /* Perform a request.  resp is filled (free with http_response_free) even on
- * error where known; err gets a one-line message on error, starting with
- * the URL (password redacted).  A response counts as handed to the caller
+ * error where known; err gets a one-line message on error, without the
+ * request URL (the caller prints it) but naming the URL redirected to, if
+ * any, password redacted.  resp->url is not redacted: use http_redact_url()
+ * to print it.  A response counts as handed to the caller
  * once on_headers is called: from then on nothing is retried. */
 enum http_err http_perform(struct http_client *c, const struct http_request *rq,
 			   http_headers_fn on_headers, http_body_fn on_body, void *ctx,

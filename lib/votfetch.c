@@ -115,11 +115,15 @@ auth_hint(const char *challenge, char *out, size_t outlen)
 			s++;
 		}
 	}
-	if (n)
-		snprintf(out, outlen, "; the service asks for %s authentication: give a token with --token-file "
-			 "(with --auth basic for HTTP Basic) or in the credentials file", schemes);
+	/* (the length checks keep -Wformat-truncation quiet at any -O) */
+	const char *how = "give a token with --token-file (with --auth basic for HTTP Basic) "
+			  "or in the credentials file";
+	if (n && outlen > strlen(schemes) + strlen(how) + 48)
+		snprintf(out, outlen, "; the service asks for %s authentication: %s", schemes, how);
+	else if (outlen > strlen(how) + 3)
+		snprintf(out, outlen, "; %s", how);
 	else
-		snprintf(out, outlen, "; give a token with --token-file or in the credentials file");
+		out[0] = '\0';
 }
 
 int
@@ -149,8 +153,10 @@ votfetch(struct http_client *c, const struct http_request *rq,
 		body_message(f.errbody ? f.errbody : "", f.errlen, msg, sizeof msg);
 		if (resp.status == 401)
 			auth_hint(resp.www_authenticate, hint, sizeof hint);
-		snprintf(err, errlen, "%s: HTTP %ld%s%s%s", resp.url ? resp.url : rq->url,
-			 resp.status, msg[0] ? ": " : "", msg, hint);
+		char *where = http_redact_url(resp.url ? resp.url : rq->url);
+		snprintf(err, errlen, "%s: HTTP %ld%s%.*s%s", where ? where : "the service",
+			 resp.status, msg[0] ? ": " : "", (int)(errlen / 2), msg, hint);
+		free(where);
 		code = http_status_exit(resp.status);
 		goto out;
 	}

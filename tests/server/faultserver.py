@@ -1,0 +1,262 @@
+#!/usr/bin/env python3
+"""A small HTTP server that misbehaves on request, for the vo-tools tests.
+
+    faultserver.py [--port N | --port-file FILE] [--dir DIR] [--log FILE]
+                   [--lifetime SECS]
+
+Binds 127.0.0.1 (port 0 = any free port, written to --port-file once the
+server listens).  Exits by itself after --lifetime seconds (default 300).
+Every request is logged to --log as one JSON line:
+    {"method": ..., "path": ..., "query": ..., "headers": {...}, "body": ...}
+
+Endpoints (GET and POST; query parameters as shown):
+  /files/NAME                  the file DIR/NAME (Range: bytes=N- honoured)
+  /redirect?to=URL&code=302    a redirect (URL may be relative; without
+                               "to", to itself: a loop)
+  /flaky?key=K&fail=2&status=503[&retry_after=1|&retry_date=1][&file=NAME]
+                               fail the first N requests of each key, then
+                               serve NAME (or "ok\\n"); retry_date sends
+                               Retry-After as an HTTP-date that many
+                               seconds ahead
+  /stall?seconds=S[&after_bytes=N][&file=NAME]
+                               without after_bytes: sleep before the headers;
+                               with it: send headers and N bytes, then sleep,
+                               then the rest
+  /truncate?bytes=N[&file=NAME]
+                               declare the full Content-Length, send N bytes,
+                               close
+  /gzip?file=NAME              the file, Content-Encoding: gzip
+  /auth?token=T[&user=U][&scheme=bearer|basic][&file=NAME]
+                               200 if "Authorization: Bearer T" (or Basic
+                               U:T) arrived, else 401 with WWW-Authenticate
+  /status?code=N               that status, a short text body
+  /echo                        the request (method, headers, body) as JSON
+
+To add a fault: write a method h_NAME(self, q) and it serves /NAME.
+"""
+import argparse
+import base64
+import email.utils
+import gzip
+import json
+import mimetypes
+import os
+import sys
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+# Per-key request counters for /flaky, shared by all handler threads.
+counters = {}
+counters_lock = threading.Lock()
+log_lock = threading.Lock()
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, like real services
+    server_version = "faultserver/1"
+
+    def log_message(self, fmt, *args):  # quiet: tests read --log instead
+        pass
+
+    # ---- plumbing ----
+
+    def dispatch(self):
+        u = urllib.parse.urlsplit(self.path)
+        q = {k: v[-1] for k, v in urllib.parse.parse_qs(u.query, keep_blank_values=True).items()}
+        n = int(self.headers.get("Content-Length") or 0)
+        self.body = self.rfile.read(n) if n > 0 else b""
+        self.log_request_line(u)
+        parts = u.path.strip("/").split("/", 1)
+        handler = getattr(self, "h_" + parts[0], None) if parts[0] else None
+        try:
+            if parts[0] == "files" and len(parts) == 2:
+                self.send_file(urllib.parse.unquote(parts[1]), q)
+            elif handler is not None:
+                handler(q)
+            else:
+                self.send_text(404, "no such endpoint\n")
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = dispatch
+
+    def log_request_line(self, u):
+        if not self.server.log_path:
+            return
+        rec = {
+            "method": self.command,
+            "path": u.path,
+            "query": u.query,
+            "headers": {k: v for k, v in self.headers.items()},
+            "body": self.body.decode("latin-1"),
+        }
+        with log_lock, open(self.server.log_path, "a") as f:
+            f.write(json.dumps(rec) + "\n")
+
+    def send(self, status, body, ctype="text/plain", headers=(), length=None):
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body) if length is None else length))
+        for k, v in headers:
+            self.send_header(k, v)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+            self.wfile.flush()
+
+    def send_text(self, status, text, headers=()):
+        self.send(status, text.encode(), headers=headers)
+
+    def file_data(self, name):
+        path = os.path.join(self.server.dir, name)
+        if not name or ".." in name.split("/") or not os.path.isfile(path):
+            return None, None
+        with open(path, "rb") as f:
+            data = f.read()
+        ctype = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        if name.endswith((".vot", ".xml")):
+            ctype = "application/x-votable+xml"
+        return data, ctype
+
+    def payload(self, q):
+        """The body a fault endpoint serves: file=NAME, else "ok\\n"."""
+        if "file" in q:
+            data, ctype = self.file_data(q["file"])
+            if data is not None:
+                return data, ctype
+        return b"ok\n", "text/plain"
+
+    def send_file(self, name, q):
+        data, ctype = self.file_data(name)
+        if data is None:
+            return self.send_text(404, "not found: %s\n" % name)
+        rng = self.headers.get("Range", "")
+        if rng.startswith("bytes=") and rng.endswith("-") and rng[6:-1].isdigit():
+            start = int(rng[6:-1])
+            if start >= len(data):
+                return self.send_text(416, "range not satisfiable\n",
+                                      [("Content-Range", "bytes */%d" % len(data))])
+            return self.send(206, data[start:], ctype,
+                             [("Content-Range", "bytes %d-%d/%d" % (start, len(data) - 1, len(data)))])
+        self.send(200, data, ctype, [("Accept-Ranges", "bytes")])
+
+    # ---- endpoints ----
+
+    def h_redirect(self, q):
+        code = int(q.get("code", "302"))
+        to = q.get("to", self.path)  # no "to": a redirect loop
+        self.send_text(code, "see %s\n" % to, [("Location", to)])
+
+    def h_flaky(self, q):
+        key = q.get("key", "")
+        with counters_lock:
+            counters[key] = counters.get(key, 0) + 1
+            n = counters[key]
+        if n <= int(q.get("fail", "1")):
+            headers = []
+            if "retry_after" in q:
+                headers.append(("Retry-After", q["retry_after"]))
+            elif "retry_date" in q:
+                t = time.time() + float(q["retry_date"])
+                headers.append(("Retry-After", email.utils.formatdate(t, usegmt=True)))
+            return self.send_text(int(q.get("status", "503")), "failure %d\n" % n, headers)
+        data, ctype = self.payload(q)
+        self.send(200, data, ctype)
+
+    def h_stall(self, q):
+        secs = float(q.get("seconds", "10"))
+        data, ctype = self.payload(q)
+        if "after_bytes" not in q:
+            time.sleep(secs)
+            return self.send(200, data, ctype)
+        n = int(q["after_bytes"])
+        self.send_response(200)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data[:n])
+        self.wfile.flush()
+        time.sleep(secs)
+        self.wfile.write(data[n:])
+        self.wfile.flush()
+
+    def h_truncate(self, q):
+        data, ctype = self.payload(q)
+        n = int(q.get("bytes", str(len(data) // 2)))
+        self.send_response(200)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(data) + (0 if n < len(data) else 100)))
+        self.end_headers()
+        self.wfile.write(data[:n])
+        self.wfile.flush()
+        self.close_connection = True
+
+    def h_gzip(self, q):
+        data, ctype = self.payload(q)
+        self.send(200, gzip.compress(data), ctype, [("Content-Encoding", "gzip")])
+
+    def h_auth(self, q):
+        token = q.get("token", "")
+        user = q.get("user")
+        got = self.headers.get("Authorization", "")
+        ok = bool(token) and got == "Bearer " + token
+        if got.startswith("Basic "):
+            try:
+                u, _, p = base64.b64decode(got[6:]).decode().partition(":")
+                ok = p == token and (user is None or u == user)
+            except ValueError:
+                ok = False
+        if ok:
+            data, ctype = self.payload(q)
+            return self.send(200, data, ctype)
+        scheme = "Basic" if q.get("scheme") == "basic" else "Bearer"
+        self.send_text(401, "authentication required\n",
+                       [("WWW-Authenticate", '%s realm="x"' % scheme)])
+
+    def h_status(self, q):
+        code = int(q.get("code", "500"))
+        self.send_text(code, "status %d\n" % code)
+
+    def h_echo(self, q):
+        rec = {
+            "method": self.command,
+            "path": self.path,
+            "headers": {k: v for k, v in self.headers.items()},
+            "body": self.body.decode("latin-1"),
+        }
+        self.send(200, (json.dumps(rec) + "\n").encode(), "application/json")
+
+
+def main():
+    ap = argparse.ArgumentParser(description="fault-injecting HTTP test server")
+    ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--port-file")
+    ap.add_argument("--dir", default=".")
+    ap.add_argument("--log")
+    ap.add_argument("--lifetime", type=float, default=300)
+    a = ap.parse_args()
+
+    srv = ThreadingHTTPServer(("127.0.0.1", a.port), Handler)
+    srv.daemon_threads = True
+    srv.dir = a.dir
+    srv.log_path = a.log
+    # Never outlive a test run, even if nobody stops us.
+    t = threading.Timer(a.lifetime, lambda: os._exit(0))
+    t.daemon = True
+    t.start()
+    if a.port_file:
+        tmp = a.port_file + ".tmp"
+        with open(tmp, "w") as f:
+            f.write("%d\n" % srv.server_address[1])
+        os.rename(tmp, a.port_file)  # readers never see a partial file
+    try:
+        srv.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
