@@ -149,7 +149,7 @@ votfetch(struct http_client *c, const struct http_request *rq,
 		goto out;
 	}
 	if (!f.ok) {
-		char msg[512], hint[256] = "";
+		char msg[512], hint[512] = "";
 		body_message(f.errbody ? f.errbody : "", f.errlen, msg, sizeof msg);
 		if (resp.status == 401)
 			auth_hint(resp.www_authenticate, hint, sizeof hint);
