@@ -49,7 +49,7 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/libvo.a
 	$(CC) $(VT_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libvo.a $(VT_LIBS)
 
 check: all
-	VT_BIN=$(CURDIR)/$(BIN) VT_UNIT=$(CURDIR)/$(BUILD)/unit scripts/run-tests
+	VT_BIN=$(abspath $(BIN)) VT_UNIT=$(abspath $(BUILD))/unit scripts/run-tests
 
 check-asan:
 	$(MAKE) BUILD=build-asan BIN=bin-asan CFLAGS="$(ASAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" all
@@ -57,7 +57,7 @@ check-asan:
 	VT_BIN=$(CURDIR)/bin-asan VT_UNIT=$(CURDIR)/build-asan/unit VT_ASAN=1 scripts/run-tests
 
 bench: all $(BENCHTOOLS)
-	VT_BIN=$(CURDIR)/$(BIN) VT_BENCHTOOLS=$(CURDIR)/$(BUILD)/bench bench/run
+	VT_BIN=$(abspath $(BIN)) VT_BENCHTOOLS=$(abspath $(BUILD))/bench bench/run
 
 demo: all
 	scripts/demo
