@@ -39,6 +39,7 @@ struct col {
 	size_t esize;		/* bytes per element in binary */
 	bool is_array;
 	bool text;		/* char or unicodeChar */
+	bool scalar;		/* one fixed-size number, boolean or bit: the fast path */
 	bool has_inull;
 	int64_t inull;
 	bool has_fnull;
@@ -81,6 +82,7 @@ struct vot_parser {
 
 	/* table data */
 	struct col *cols;
+	size_t scalar_room;		/* row buffer room the scalar columns may need */
 	struct vot_cell *cells;
 	struct span *spans;
 	size_t ncell;			/* TDs seen in the open TR */
@@ -554,6 +556,7 @@ setup_columns(struct vot_parser *p)
 	struct vot_table *t = p->table;
 	size_t n = t->nfields;
 
+	p->scalar_room = 0;
 	p->cols = calloc(n ? n : 1, sizeof *p->cols);
 	p->cells = calloc(n ? n : 1, sizeof *p->cells);
 	p->spans = calloc(n ? n : 1, sizeof *p->spans);
@@ -568,6 +571,9 @@ setup_columns(struct vot_parser *p)
 		c->nelem = f->nelem;
 		c->is_array = f->is_array;
 		c->text = f->type == VOT_CHAR || f->type == VOT_UNICODE;
+		c->scalar = !c->text && f->nelem == 1;
+		if (c->scalar)
+			p->scalar_room += 2 * NUMFMT_MAX + 2;
 		switch (f->type) {
 		case VOT_BOOLEAN: case VOT_UBYTE: case VOT_CHAR: case VOT_BIT: c->esize = 1; break;
 		case VOT_SHORT: case VOT_UNICODE: c->esize = 2; break;
@@ -892,6 +898,11 @@ fmt_elem(const struct col *c, const unsigned char *b, char *d, bool *isnull)
 		}
 		return 1;
 	}
+	case VOT_BIT:
+		/* a lone bit: DaCHS and astropy set the low bit, the packing
+		 * rule would say the high one; take either */
+		d[0] = b[0] ? '1' : '0';
+		return 1;
 	case VOT_UBYTE: iv = *b; goto integer;
 	case VOT_SHORT: iv = (int16_t)rd16(b); goto integer;
 	case VOT_INT: iv = (int32_t)rd32(b); goto integer;
@@ -929,6 +940,33 @@ integer:
 	return (size_t)fmt_i64(iv, d);
 }
 
+/* Room for n more bytes plus what the row's scalar cells may still need
+ * (binary_rows reserves that once per row and writes them unchecked). */
+static bool
+cell_reserve(struct vot_parser *p, size_t n)
+{
+	return row_reserve(p, n + p->scalar_room);
+}
+
+/* The fast path: one fixed-size scalar, room already reserved. */
+static inline void
+scalar_cell(struct vot_parser *p, size_t idx, const unsigned char *b, bool flagged)
+{
+	struct span *sp = &p->spans[idx];
+	size_t off = p->rowlen, n = 0;
+	bool isnull = flagged;
+
+	if (!flagged)
+		n = fmt_elem(&p->cols[idx], b, p->row + off, &isnull);
+	if (isnull)
+		n = 0;
+	sp->off = off;
+	sp->len = n;
+	sp->null = isnull;
+	p->row[off + n] = '\0';
+	p->rowlen = off + n + 1;
+}
+
 /* Format the cell at b (count elements) into the row buffer. */
 static bool
 binary_cell(struct vot_parser *p, size_t idx, const unsigned char *b, uint32_t count, bool flagged)
@@ -944,7 +982,7 @@ binary_cell(struct vot_parser *p, size_t idx, const unsigned char *b, uint32_t c
 		goto done;
 	}
 	if (c->type == VOT_CHAR) {
-		if (!row_reserve(p, (size_t)count * 2 + 2))
+		if (!cell_reserve(p, (size_t)count * 2 + 2))
 			return false;
 		if (c->is_array) {
 			/* multi-dimensional: the strings, NUL padding dropped,
@@ -976,7 +1014,7 @@ binary_cell(struct vot_parser *p, size_t idx, const unsigned char *b, uint32_t c
 		goto text_done;
 	}
 	if (c->type == VOT_UNICODE) {
-		if (!row_reserve(p, (size_t)count * 3 + 2))
+		if (!cell_reserve(p, (size_t)count * 3 + 2))
 			return false;
 		char *d = p->row + off;
 		size_t n = 0;
@@ -997,16 +1035,9 @@ binary_cell(struct vot_parser *p, size_t idx, const unsigned char *b, uint32_t c
 		goto text_done;
 	}
 	if (c->type == VOT_BIT) {
-		if (!row_reserve(p, (size_t)count * 2 + 2))
+		if (!cell_reserve(p, (size_t)count * 2 + 2))
 			return false;
 		char *d = p->row + off;
-		if (!c->is_array) {
-			/* a lone bit: DaCHS and astropy set the low bit, the
-			 * packing rule would say the high one; take either */
-			*d++ = b[0] ? '1' : '0';
-			p->rowlen = (size_t)(d - p->row);
-			goto done;
-		}
 		for (uint32_t i = 0; i < count; i++) {
 			if (i)
 				*d++ = ' ';
@@ -1015,7 +1046,7 @@ binary_cell(struct vot_parser *p, size_t idx, const unsigned char *b, uint32_t c
 		p->rowlen = (size_t)(d - p->row);
 		goto done;
 	}
-	if (!row_reserve(p, (size_t)count * (NUMFMT_MAX * 2 + 1) + 2))
+	if (!cell_reserve(p, (size_t)count * (NUMFMT_MAX * 2 + 1) + 2))
 		return false;
 	if (!c->is_array) {
 		bool isnull = false;
@@ -1071,13 +1102,28 @@ binary_rows(struct vot_parser *p)
 		 * row's length first. */
 		size_t i;
 		p->rowlen = 0;
+		if (!p->skip && !row_reserve(p, p->scalar_room))
+			return;
 		for (i = 0; i < nf; i++) {
 			const struct col *c = &p->cols[i];
+			bool flagged = flagbytes && (row[i >> 3] & (0x80 >> (i & 7)));
+			if (c->scalar) {
+				if (avail - pos < c->esize)
+					break;
+				if (!p->skip)
+					scalar_cell(p, i, row + pos, flagged);
+				pos += c->esize;
+				continue;
+			}
 			size_t sz = cell_size(c, row + pos, avail - pos, &count);
-			if (sz == 0 || sz == SIZE_MAX)
+			if (sz == SIZE_MAX) {
+				fail(p, VOT_EDATA, "row %lu: implausible array length in column '%s'",
+				     t->nrows + 1, t->fields[i].name);
+				return;
+			}
+			if (sz == 0)
 				break;
 			if (!p->skip) {
-				bool flagged = flagbytes && (row[i / 8] & (0x80 >> (i % 8)));
 				const unsigned char *data = row + pos + (c->nelem < 0 ? 4 : 0);
 				if (!binary_cell(p, i, data, count, flagged))
 					return;
@@ -1085,17 +1131,10 @@ binary_rows(struct vot_parser *p)
 			pos += sz;
 		}
 		if (i < nf) {
-			if (pos + 4 > avail && avail <= MAX_ROW_BYTES && i < nf &&
-			    cell_size(&p->cols[i], row + pos, avail - pos, &count) != SIZE_MAX)
-				break;	/* incomplete: wait for more */
+			/* incomplete: wait for more, unless it cannot be a row */
 			if (avail > MAX_ROW_BYTES)
 				fail(p, VOT_EDATA, "row %lu is too large", t->nrows + 1);
-			else if (cell_size(&p->cols[i], row + pos, avail - pos, &count) == SIZE_MAX)
-				fail(p, VOT_EDATA, "row %lu: implausible array length in column '%s'",
-				     t->nrows + 1, t->fields[i].name);
-			else
-				break;	/* incomplete: wait for more */
-			return;
+			break;
 		}
 		p->binpos += pos;
 		if (p->skip)
