@@ -9,7 +9,11 @@
 
 #include <stdint.h>
 
-#define NUMFMT_MAX 32	/* enough for any value below, with a NUL */
+/* The room a buffer must have for any of the functions below: the value
+ * and its NUL take at most 26 bytes, the rest is scratch that the
+ * formatters may overwrite, so that they can move digits in fixed 16-byte
+ * blocks rather than in copies of varying length. */
+#define NUMFMT_MAX 48
 
 int fmt_double(double v, char *buf);	/* returns length, writes a NUL */
 int fmt_float(float v, char *buf);
