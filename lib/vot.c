@@ -47,10 +47,6 @@ struct col {
 	const char *snull;	/* the sentinel text, for TABLEDATA */
 };
 
-struct span {
-	size_t off, len;
-	bool null;
-};
 
 struct vot_parser {
 	XML_Parser xp;
@@ -84,7 +80,7 @@ struct vot_parser {
 	struct col *cols;
 	size_t scalar_room;		/* row buffer room the scalar columns may need */
 	struct vot_cell *cells;
-	struct span *spans;
+	size_t *offs;			/* cells' offsets in row (row may move) */
 	size_t ncell;			/* TDs seen in the open TR */
 	char *row;
 	size_t rowlen, rowcap;
@@ -106,7 +102,7 @@ struct vot_parser {
 	bool replaying;
 	unsigned b64acc;
 	int b64n;
-	int b64pad;
+	bool b64pad;
 	unsigned char *bin;
 	size_t binlen, bincap, binpos;
 	bool started;			/* some input was fed */
@@ -559,8 +555,8 @@ setup_columns(struct vot_parser *p)
 	p->scalar_room = 0;
 	p->cols = calloc(n ? n : 1, sizeof *p->cols);
 	p->cells = calloc(n ? n : 1, sizeof *p->cells);
-	p->spans = calloc(n ? n : 1, sizeof *p->spans);
-	if (!p->cols || !p->cells || !p->spans) {
+	p->offs = calloc(n ? n : 1, sizeof *p->offs);
+	if (!p->cols || !p->cells || !p->offs) {
 		nomem(p);
 		return false;
 	}
@@ -603,10 +599,10 @@ end_table_data(struct vot_parser *p)
 {
 	free(p->cols);
 	free(p->cells);
-	free(p->spans);
+	free(p->offs);
 	p->cols = NULL;
 	p->cells = NULL;
-	p->spans = NULL;
+	p->offs = NULL;
 }
 
 static void
@@ -632,9 +628,7 @@ deliver_row(struct vot_parser *p)
 {
 	struct vot_table *t = p->table;
 	for (size_t i = 0; i < t->nfields; i++) {
-		p->cells[i].s = p->row + p->spans[i].off;
-		p->cells[i].len = p->spans[i].len;
-		p->cells[i].null = p->spans[i].null;
+		p->cells[i].s = p->row + p->offs[i];
 	}
 	t->nrows++;
 	if (p->h.row && p->h.row(p->h.ctx, t, p->cells))
@@ -681,13 +675,13 @@ normalise_booleans(char *s, size_t n)
 static void
 finish_bits(struct vot_parser *p, size_t idx, size_t off)
 {
-	struct span *sp = &p->spans[idx];
+	struct vot_cell *sp = &p->cells[idx];
 	size_t digits = 0, n = p->rowlen - off;
 
 	for (size_t i = 0; i < n; i++)
 		if (p->row[off + i] == '0' || p->row[off + i] == '1')
 			p->row[off + digits++] = p->row[off + i];
-	sp->off = off;
+	p->offs[idx] = off;
 	sp->null = digits == 0;
 	if (!row_reserve(p, digits * 2 + 2))
 		return;
@@ -712,7 +706,7 @@ static void
 finish_td(struct vot_parser *p, size_t idx, size_t off)
 {
 	const struct col *c = &p->cols[idx];
-	struct span *sp = &p->spans[idx];
+	struct vot_cell *sp = &p->cells[idx];
 
 	if (c->type == VOT_BIT && c->is_array) {
 		finish_bits(p, idx, off);
@@ -723,7 +717,7 @@ finish_td(struct vot_parser *p, size_t idx, size_t off)
 	char *s = p->row + off;
 	size_t n = p->rowlen - off;
 
-	sp->off = off;
+	p->offs[idx] = off;
 	sp->null = false;
 	if (c->text && !c->is_array) {
 		/* strings: kept exactly, but empty or the sentinel means NULL */
@@ -952,7 +946,7 @@ cell_reserve(struct vot_parser *p, size_t n)
 static inline void
 scalar_cell(struct vot_parser *p, size_t idx, const unsigned char *b, bool flagged)
 {
-	struct span *sp = &p->spans[idx];
+	struct vot_cell *sp = &p->cells[idx];
 	size_t off = p->rowlen, n = 0;
 	bool isnull = flagged;
 
@@ -960,7 +954,7 @@ scalar_cell(struct vot_parser *p, size_t idx, const unsigned char *b, bool flagg
 		n = fmt_elem(&p->cols[idx], b, p->row + off, &isnull);
 	if (isnull)
 		n = 0;
-	sp->off = off;
+	p->offs[idx] = off;
 	sp->len = n;
 	sp->null = isnull;
 	p->row[off + n] = '\0';
@@ -972,10 +966,10 @@ static bool
 binary_cell(struct vot_parser *p, size_t idx, const unsigned char *b, uint32_t count, bool flagged)
 {
 	const struct col *c = &p->cols[idx];
-	struct span *sp = &p->spans[idx];
+	struct vot_cell *sp = &p->cells[idx];
 	size_t off = p->rowlen;
 
-	sp->off = off;
+	p->offs[idx] = off;
 	sp->null = flagged;
 	if (flagged || (count == 0 && c->nelem < 0)) {
 		sp->null = true;
@@ -1104,9 +1098,17 @@ binary_rows(struct vot_parser *p)
 		p->rowlen = 0;
 		if (!p->skip && !row_reserve(p, p->scalar_room))
 			return;
+		/* BINARY2 null flags, most significant bit first; up to 64
+		 * columns as one word (the flags are there: avail >= flagbytes) */
+		uint64_t flags = 0;
+		if (flagbytes && nf <= 64) {
+			for (size_t b = 0; b < flagbytes; b++)
+				flags |= (uint64_t)row[b] << (56 - 8 * b);
+		}
 		for (i = 0; i < nf; i++) {
 			const struct col *c = &p->cols[i];
-			bool flagged = flagbytes && (row[i >> 3] & (0x80 >> (i & 7)));
+			bool flagged = flagbytes && (nf <= 64 ? (flags << i) >> 63
+						     : (row[i >> 3] >> (7 - (i & 7))) & 1);
 			if (c->scalar) {
 				if (avail - pos < c->esize)
 					break;
@@ -1175,7 +1177,7 @@ static size_t
 stream_text(struct vot_parser *p, const char *s, size_t n, bool stop_at_lt)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	size_t need = p->binlen + n / 4 * 3 + 3;
+	size_t need = p->binlen + n / 4 * 3 + 3 + 8;	/* 8: slack for word stores */
 	size_t i = 0;
 
 	if (need > p->bincap) {
@@ -1194,25 +1196,43 @@ stream_text(struct vot_parser *p, const char *s, size_t n, bool stop_at_lt)
 	unsigned acc = p->b64acc;
 	int k = p->b64n;
 
+	bool pad = p->b64pad;	/* a local: stores through out may alias p */
 	for (; i < n; i++) {
-		/* fast path: whole quads of digits, the usual case */
-		while (k == 0 && i + 4 <= n && !p->b64pad) {
-			unsigned a = b64val[u[i]], b = b64val[u[i + 1]];
-			unsigned c = b64val[u[i + 2]], d = b64val[u[i + 3]];
-			if ((a | b | c | d) >= 64)
+		/* fast path, the usual case: eight digits (six bytes) at a
+		 * time, stored as one word into the slack kept after the data */
+		if (k == 0 && !pad) {
+			while (i + 8 <= n) {
+				uint64_t a = b64val[u[i]], b = b64val[u[i + 1]];
+				uint64_t c = b64val[u[i + 2]], d = b64val[u[i + 3]];
+				uint64_t e = b64val[u[i + 4]], f = b64val[u[i + 5]];
+				uint64_t g = b64val[u[i + 6]], h = b64val[u[i + 7]];
+				if ((a | b | c | d | e | f | g | h) >= 64)
+					break;
+				uint64_t q = a << 58 | b << 52 | c << 46 | d << 40 |
+					     e << 34 | f << 28 | g << 22 | h << 16;
+				q = htobe64(q);
+				memcpy(out, &q, 8);
+				out += 6;
+				i += 8;
+			}
+			while (i + 4 <= n) {
+				unsigned a = b64val[u[i]], b = b64val[u[i + 1]];
+				unsigned c = b64val[u[i + 2]], d = b64val[u[i + 3]];
+				if ((a | b | c | d) >= 64)
+					break;
+				unsigned q = a << 18 | b << 12 | c << 6 | d;
+				out[0] = (unsigned char)(q >> 16);
+				out[1] = (unsigned char)(q >> 8);
+				out[2] = (unsigned char)q;
+				out += 3;
+				i += 4;
+			}
+			if (i == n)
 				break;
-			unsigned q = a << 18 | b << 12 | c << 6 | d;
-			out[0] = (unsigned char)(q >> 16);
-			out[1] = (unsigned char)(q >> 8);
-			out[2] = (unsigned char)q;
-			out += 3;
-			i += 4;
 		}
-		if (i == n)
-			break;
 		unsigned v = b64val[u[i]];
 		if (v < 64) {
-			if (p->b64pad) {
+			if (pad) {
 				fail(p, VOT_EDATA, "invalid base64 in STREAM: data after '=' padding");
 				return i;
 			}
@@ -1239,11 +1259,11 @@ stream_text(struct vot_parser *p, const char *s, size_t n, bool stop_at_lt)
 			} else if (k == 3) {
 				*out++ = (unsigned char)(acc >> 10);
 				*out++ = (unsigned char)(acc >> 2);
-			} else if (!(k == 0 && p->b64pad)) {
+			} else if (!(k == 0 && pad)) {
 				fail(p, VOT_EDATA, "invalid base64 in STREAM: misplaced '='");
 				return i;
 			}
-			p->b64pad = 1;
+			pad = true;
 			k = 0;
 			acc = 0;
 			continue;
@@ -1255,6 +1275,7 @@ stream_text(struct vot_parser *p, const char *s, size_t n, bool stop_at_lt)
 	}
 	p->b64acc = acc;
 	p->b64n = k;
+	p->b64pad = pad;
 	p->binlen = (size_t)(out - p->bin);
 	if (!p->skip || p->binlen > 65536)
 		binary_rows(p);
@@ -1302,7 +1323,7 @@ on_start(void *ud, const XML_Char *name, const XML_Char **atts)
 			     p->table->nrows + 1, p->table->nfields);
 			return;
 		}
-		p->spans[p->ncell].off = p->rowlen;
+		p->offs[p->ncell] = p->rowlen;
 		p->in_td = true;
 		return;
 	}
@@ -1466,7 +1487,7 @@ on_start(void *ud, const XML_Char *name, const XML_Char **atts)
 		}
 		p->b64acc = 0;
 		p->b64n = 0;
-		p->b64pad = 0;
+		p->b64pad = false;
 		p->binlen = p->binpos = 0;
 		/* Expat has received input past this tag that it has not
 		 * parsed (with reparse deferral, possibly more than the current
@@ -1516,7 +1537,7 @@ on_end(void *ud, const XML_Char *name)
 		if (p->skip)
 			return;
 		p->in_td = false;
-		finish_td(p, p->ncell, p->spans[p->ncell].off);
+		finish_td(p, p->ncell, p->offs[p->ncell]);
 		p->ncell++;
 		return;
 	case E_TR:
