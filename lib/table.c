@@ -51,6 +51,8 @@ struct tw {
 	/* TSV: per output column, whether its cells can hold bytes that need
 	 * escaping (only text can: numbers never hold tabs or newlines) */
 	bool *text;
+	/* TSV: columns whose cells always go into a run as they are */
+	bool *plain;
 	/* JSON: the keys, escaped once: `{"a": ` then `, "b": ` ... */
 	char *keys;
 	size_t *keyoff;		/* ncols + 1 offsets into keys */
@@ -99,6 +101,7 @@ tw_free(struct tw *w)
 		return;
 	free(w->cols);
 	free(w->text);
+	free(w->plain);
 	free(w->keys);
 	free(w->keyoff);
 	free(w);
@@ -632,9 +635,11 @@ tw_begin(struct tw *w, const struct vot_doc *doc, const struct vot_table *t,
 	w->t = t;
 	w->ncols = cols ? ncols : t->nfields;
 	free(w->text);
+	free(w->plain);
 	w->cols = malloc((w->ncols ? w->ncols : 1) * sizeof *w->cols);
 	w->text = malloc((w->ncols ? w->ncols : 1) * sizeof *w->text);
-	if (!w->cols || !w->text)
+	w->plain = malloc((w->ncols ? w->ncols : 1) * sizeof *w->plain);
+	if (!w->cols || !w->text || !w->plain)
 		return -1;
 	for (size_t i = 0; i < w->ncols; i++) {
 		w->cols[i] = cols ? cols[i] : i;
@@ -644,6 +649,7 @@ tw_begin(struct tw *w, const struct vot_doc *doc, const struct vot_table *t,
 		}
 		enum vot_type ty = t->fields[w->cols[i]].type;
 		w->text[i] = ty == VOT_CHAR || ty == VOT_UNICODE || ty == VOT_UNKNOWN;
+		w->plain[i] = !w->text[i] && w->null_len == 0;
 	}
 
 	switch (w->f) {
@@ -706,6 +712,8 @@ tw_begin(struct tw *w, const struct vot_doc *doc, const struct vot_table *t,
 static inline bool
 tsv_plain(const struct tw *w, size_t i, const struct vot_cell *c)
 {
+	if (w->plain[i])
+		return true;
 	if (c->null)
 		return w->null_len == 0;
 	if (!w->text[i])

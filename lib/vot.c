@@ -947,12 +947,42 @@ cell_reserve(struct vot_parser *p, size_t n)
 static inline void
 scalar_cell(struct vot_parser *p, size_t idx, const unsigned char *b, bool flagged)
 {
+	const struct col *c = &p->cols[idx];
 	struct vot_cell *sp = &p->cells[idx];
 	size_t off = p->rowlen, n = 0;
+	char *d = p->row + off;
 	bool isnull = flagged;
 
-	if (!flagged)
-		n = fmt_elem(&p->cols[idx], b, p->row + off, &isnull);
+	/* the common types inline, and NULLs never formatted */
+	if (!flagged) {
+		switch (c->type) {
+		case VOT_DOUBLE: {
+			double v = rdd(b);
+			isnull = isnan(v) || (c->has_fnull && v == c->fnull);
+			if (!isnull)
+				n = (size_t)fmt_double(v, d);
+			break;
+		}
+		case VOT_FLOAT: {
+			float v = rdf(b);
+			isnull = isnan(v) || (c->has_fnull && (double)v == c->fnull);
+			if (!isnull)
+				n = (size_t)fmt_float(v, d);
+			break;
+		}
+		case VOT_LONG: case VOT_INT: case VOT_SHORT: case VOT_UBYTE: {
+			int64_t v = c->type == VOT_LONG ? (int64_t)rd64(b)
+				  : c->type == VOT_INT ? (int32_t)rd32(b)
+				  : c->type == VOT_SHORT ? (int16_t)rd16(b) : (int64_t)*b;
+			isnull = c->has_inull && v == c->inull;
+			if (!isnull)
+				n = (size_t)fmt_i64(v, d);
+			break;
+		}
+		default:
+			n = fmt_elem(c, b, d, &isnull);
+		}
+	}
 	if (isnull)
 		n = 0;
 	p->offs[idx] = off;
