@@ -181,6 +181,21 @@ choose_columns(struct run *r, const struct vot_table *t)
 
 /* ------------------------------------------------------------ callbacks */
 
+/* Pick the columns and start the writer on table t (doc may be NULL). */
+static int
+start_output(struct run *r, const struct vot_doc *d, const struct vot_table *t)
+{
+	if (choose_columns(r, t) < 0)
+		return -1;
+	r->w = tw_new(r->o->format, r->ob, &r->o->tw);
+	if (!r->w || tw_begin(r->w, d, t, r->cols, r->cols ? r->ncols : t->nfields) < 0) {
+		r->code = VT_EX_SOFTWARE;
+		snprintf(r->msg, sizeof r->msg, "cannot start the output table");
+		return -1;
+	}
+	return 0;
+}
+
 static bool
 is_chosen(const struct opts *o, const struct vot_table *t, const struct vot_doc *d)
 {
@@ -212,15 +227,7 @@ table_begin(void *ctx, const struct vot_table *t)
 	r->chosen = t;
 	if (r->o->mode != M_TABLE)
 		return VOT_SKIP;
-	if (choose_columns(r, t) < 0)
-		return -1;
-	r->w = tw_new(r->o->format, r->ob, &r->o->tw);
-	if (!r->w || tw_begin(r->w, d, t, r->cols, r->cols ? r->ncols : t->nfields) < 0) {
-		r->code = VT_EX_SOFTWARE;
-		snprintf(r->msg, sizeof r->msg, "cannot start the output table");
-		return -1;
-	}
-	return 0;
+	return start_output(r, d, t);
 }
 
 static int
@@ -491,15 +498,7 @@ tin_begin(void *ctx, const struct vot_table *t)
 	}
 	if (r->o->mode == M_INFO)
 		return VOT_SKIP;
-	if (choose_columns(r, t) < 0)
-		return -1;
-	r->w = tw_new(r->o->format, r->ob, &r->o->tw);
-	if (!r->w || tw_begin(r->w, NULL, t, r->cols, r->cols ? r->ncols : t->nfields) < 0) {
-		r->code = VT_EX_SOFTWARE;
-		snprintf(r->msg, sizeof r->msg, "cannot start the output table");
-		return -1;
-	}
-	return 0;
+	return start_output(r, NULL, t);
 }
 
 static int
