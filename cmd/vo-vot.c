@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,6 +82,20 @@ usage(int code)
 "Exit codes: 0 ok, 1 service error, 3 overflow (with --fail-on-overflow),\n"
 "64 usage, 65 bad data, 66 no input, 69/75/76/77 service problems; see vo-tools(7).\n");
 	exit(code);
+}
+
+/* A usage error: one line, and where to read more. */
+static void __attribute__((noreturn, format(printf, 1, 2)))
+bad_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "vo-vot: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (see vo-vot --help)\n");
+	exit(VT_EX_USAGE);
 }
 
 /* ------------------------------------------------------- column choice */
@@ -563,7 +578,8 @@ parse_args(int argc, char **argv, struct opts *o, const char **input)
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "f:i:o:t:c:vhV", longopts, NULL)) != -1) {
+	opterr = 0;	/* our own one-line messages */
+	while ((c = getopt_long(argc, argv, ":f:i:o:t:c:vhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			if (tw_format_parse(optarg, &o->format) < 0) {
@@ -613,13 +629,15 @@ parse_args(int argc, char **argv, struct opts *o, const char **input)
 		case 'v': o->net.verbose++; break;
 		case 'h': usage(0); break;
 		case 'V': printf("vo-vot (vo-tools) %s\n", VT_VERSION); exit(0);
-		default: usage(VT_EX_USAGE);
+		case ':':
+			bad_usage("option '%s' needs an argument", argv[optind - 1]);
+			break;
+		default:
+			bad_usage("unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (argc - optind > 1) {
-		warnx("one input at most");
-		usage(VT_EX_USAGE);
-	}
+	if (argc - optind > 1)
+		bad_usage("one input at most, not %d", argc - optind);
 	*input = optind < argc ? argv[optind] : "-";
 }
 
