@@ -11,12 +11,13 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "atomicfile.h"
 #include "exitcode.h"
 #include "http.h"
 #include "netopts.h"
 #include "outbuf.h"
+#include "output.h"
 #include "table.h"
+#include "tabout.h"
 #include "tablein.h"
 #include "version.h"
 #include "vot.h"
@@ -26,29 +27,13 @@ enum mode { M_TABLE, M_FIELDS, M_INFO };
 enum input { IN_GUESS, IN_VOTABLE, IN_TSV, IN_CSV };
 
 struct opts {
-	enum tw_format format;
 	enum input input;
 	enum mode mode;
 	const char *output;
-	const char *table;	/* index or name */
-	const char *columns;	/* comma-separated names */
 	const char **ucds;
-	size_t nucds;
 	bool fail_on_overflow;
-	struct tw_opts tw;
+	struct tabout_opts out;
 	struct net_cli net;
-};
-
-struct run {
-	const struct opts *o;
-	struct outbuf *ob;
-	struct tw *w;
-	const struct vot_parser *parser;	/* for the document so far */
-	const struct vot_table *chosen;
-	size_t *cols;
-	size_t ncols;
-	int code;				/* exit code decided in a callback */
-	char msg[512];
 };
 
 static void
@@ -96,168 +81,6 @@ bad_usage(const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, " (see vo-vot --help)\n");
 	exit(VT_EX_USAGE);
-}
-
-/* ------------------------------------------------------- column choice */
-
-static bool
-ucd_matches(const char *ucd, const char *pattern)
-{
-	/* every ;-separated atom of the pattern is an atom of ucd
-	 * (case-insensitive); an atom ending in '*' matches as a prefix */
-	if (!ucd)
-		return false;
-	const char *a = pattern;
-	while (*a) {
-		const char *ae = strchr(a, ';');
-		size_t alen = ae ? (size_t)(ae - a) : strlen(a);
-		bool prefix = alen && a[alen - 1] == '*';
-		size_t cmp = prefix ? alen - 1 : alen;
-		bool found = false;
-		for (const char *u = ucd; *u && !found; ) {
-			const char *ue = strchr(u, ';');
-			size_t ulen = ue ? (size_t)(ue - u) : strlen(u);
-			while (ulen && u[0] == ' ')
-				u++, ulen--;
-			if (prefix ? (ulen >= cmp && !strncasecmp(u, a, cmp))
-				   : (ulen == cmp && !strncasecmp(u, a, cmp)))
-				found = true;
-			u = ue ? ue + 1 : u + ulen;
-		}
-		if (alen && !found)
-			return false;
-		a = ae ? ae + 1 : a + alen;
-	}
-	return true;
-}
-
-static int
-add_col(struct run *r, size_t i)
-{
-	for (size_t k = 0; k < r->ncols; k++)
-		if (r->cols[k] == i)
-			return 0;	/* chosen twice: once is enough */
-	r->cols[r->ncols++] = i;
-	return 0;
-}
-
-static int
-choose_columns(struct run *r, const struct vot_table *t)
-{
-	const struct opts *o = r->o;
-
-	if (!o->columns && !o->nucds)
-		return 0;
-	r->cols = calloc(t->nfields ? t->nfields : 1, sizeof *r->cols);
-	if (!r->cols) {
-		r->code = VT_EX_SOFTWARE;
-		snprintf(r->msg, sizeof r->msg, "out of memory");
-		return -1;
-	}
-	if (o->columns) {
-		char *list = strdup(o->columns), *save = NULL;
-		if (!list) {
-			r->code = VT_EX_SOFTWARE;
-			snprintf(r->msg, sizeof r->msg, "out of memory");
-			return -1;
-		}
-		for (char *name = strtok_r(list, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
-			size_t i, hit = SIZE_MAX;
-			for (i = 0; i < t->nfields && hit == SIZE_MAX; i++)
-				if (!strcmp(t->fields[i].name, name))
-					hit = i;
-			for (i = 0; i < t->nfields && hit == SIZE_MAX; i++)
-				if (!strcasecmp(t->fields[i].name, name))
-					hit = i;
-			if (hit == SIZE_MAX) {
-				r->code = VT_EX_USAGE;
-				snprintf(r->msg, sizeof r->msg, "no column '%s' in table %zu", name, t->index);
-				free(list);
-				return -1;
-			}
-			add_col(r, hit);
-		}
-		free(list);
-	}
-	for (size_t u = 0; u < o->nucds; u++) {
-		size_t before = r->ncols;
-		for (size_t i = 0; i < t->nfields; i++)
-			if (ucd_matches(t->fields[i].ucd, o->ucds[u]))
-				add_col(r, i);
-		if (r->ncols == before) {
-			r->code = VT_EX_USAGE;
-			snprintf(r->msg, sizeof r->msg, "no column with UCD '%s' in table %zu",
-				 o->ucds[u], t->index);
-			return -1;
-		}
-	}
-	return 0;
-}
-
-/* ------------------------------------------------------------ callbacks */
-
-/* Pick the columns and start the writer on table t (doc may be NULL). */
-static int
-start_output(struct run *r, const struct vot_doc *d, const struct vot_table *t)
-{
-	if (choose_columns(r, t) < 0)
-		return -1;
-	r->w = tw_new(r->o->format, r->ob, &r->o->tw);
-	if (!r->w || tw_begin(r->w, d, t, r->cols, r->cols ? r->ncols : t->nfields) < 0) {
-		r->code = VT_EX_SOFTWARE;
-		snprintf(r->msg, sizeof r->msg, "cannot start the output table");
-		return -1;
-	}
-	return 0;
-}
-
-static bool
-is_chosen(const struct opts *o, const struct vot_table *t, const struct vot_doc *d)
-{
-	if (!o->table)
-		return t->index == 0;
-	if (t->name && !strcmp(t->name, o->table))
-		return true;
-	if (t->id && !strcmp(t->id, o->table))
-		return true;
-	char *end;
-	unsigned long n = strtoul(o->table, &end, 10);
-	if (*end || end == o->table)
-		return false;
-	/* a number names a table by index unless some table has that name */
-	for (size_t i = 0; i < d->ntables; i++)
-		if (d->tables[i]->name && !strcmp(d->tables[i]->name, o->table))
-			return false;
-	return t->index == n;
-}
-
-static int
-table_begin(void *ctx, const struct vot_table *t)
-{
-	struct run *r = ctx;
-	const struct vot_doc *d = vot_parser_doc(r->parser);
-
-	if (r->chosen || !is_chosen(r->o, t, d))
-		return VOT_SKIP;
-	r->chosen = t;
-	if (r->o->mode != M_TABLE)
-		return VOT_SKIP;
-	return start_output(r, d, t);
-}
-
-static int
-table_row(void *ctx, const struct vot_table *t, const struct vot_cell *cells)
-{
-	struct run *r = ctx;
-	(void)t;
-	tw_row(r->w, cells);
-	/* stop early when the reader of a pipe went away */
-	if (r->ob->err) {
-		r->code = VT_EX_IOERR;
-		snprintf(r->msg, sizeof r->msg, "write error: %s", strerror(r->ob->err));
-		return -1;
-	}
-	return 0;
 }
 
 /* ------------------------------------------------------- --fields, --info */
@@ -394,44 +217,49 @@ vot_exit(enum vot_err e)
 
 /* ------------------------------------------------------------------ main */
 
+/* After the document: the listing asked for, or the end of the table, and
+ * the judgement of QUERY_STATUS. */
 static int
-finish(struct run *r, const struct vot_doc *d, const char *inname)
+finish(const struct opts *o, struct tabout *t, const struct vot_doc *d, const char *inname)
 {
-	const struct opts *o = r->o;
-	const char *msg = NULL;
-	enum vot_status st = vot_doc_status(d, &msg);
+	char msg[600];
+	bool overflow;
+	int code = tabout_finish(t, d, &overflow, msg, sizeof msg);
 
-	if (st == VOT_STATUS_ERROR) {
-		warnx("%s: service error: %s", inname, msg && *msg ? msg : "(no message)");
-		return VT_EX_SERVICE;
-	}
-	if (!r->chosen) {
-		if (o->table)
-			warnx("%s: no table '%s' (the document has %zu)", inname, o->table, d->ntables);
-		else
-			warnx("%s: the document has no TABLE", inname);
-		return VT_EX_DATAERR;
+	if (code) {
+		warnx("%s: %s%s", inname, code == VT_EX_SERVICE ? "service error: " : "", msg);
+		return code;
 	}
 	if (o->mode == M_FIELDS)
-		print_fields(r->ob, r->chosen);
+		print_fields(t->ob, t->chosen);
 	else if (o->mode == M_INFO)
-		print_info(r->ob, d);
-	else if (r->w)
-		tw_end(r->w, d);
-	if (st == VOT_STATUS_OVERFLOW) {
+		print_info(t->ob, d);
+	if (overflow) {
 		warnx("%s%s: result truncated by the service after %lu rows (QUERY_STATUS=OVERFLOW)",
-		      o->fail_on_overflow ? "" : "warning: ", inname, r->chosen->nrows);
+		      o->fail_on_overflow ? "" : "warning: ", inname, t->chosen->nrows);
 		if (o->fail_on_overflow)
 			return VT_EX_OVERFLOW;
 	}
 	return 0;
 }
 
+/* The error of a stopped parse: a callback's own, or the parser's. */
 static int
-convert_votable(struct run *r, int fd, const char *url, const char *inname,
-		const char *first, size_t firstlen)
+parse_failed(struct tabout *t, struct vot_parser *p, enum vot_err e, const char *inname)
 {
-	struct vot_handler h = { .ctx = r, .table_begin = table_begin, .row = table_row };
+	if (e == VOT_ECALLBACK && t->code) {
+		warnx("%s", t->msg);
+		return t->code;
+	}
+	warnx("%s: %s", inname, vot_parser_errmsg(p));
+	return vot_exit(e);
+}
+
+static int
+convert_votable(const struct opts *o, struct tabout *t, int fd, const char *url,
+		const char *inname, const char *first, size_t firstlen)
+{
+	struct vot_handler h = tabout_handler(t);
 	struct vot_parser *p = vot_parser_new(&h);
 	enum vot_err e = VOT_OK;
 	int code = 0;
@@ -440,12 +268,12 @@ convert_votable(struct run *r, int fd, const char *url, const char *inname,
 		warnx("out of memory");
 		return VT_EX_SOFTWARE;
 	}
-	r->parser = p;
+	tabout_attach(t, p);
 	if (url) {
 		struct cred_store cs = {0};
 		struct http_client *client = NULL;
 		char msg[600];
-		code = net_setup(&r->o->net, url, "vo-vot", &cs, &client, msg, sizeof msg);
+		code = net_setup(&o->net, url, "vo-vot", &cs, &client, msg, sizeof msg);
 		if (!code) {
 			struct http_request rq = { .method = "GET", .url = url };
 			code = votfetch(client, &rq, p, msg, sizeof msg);
@@ -455,17 +283,13 @@ convert_votable(struct run *r, int fd, const char *url, const char *inname,
 			}
 		}
 		if (code) {
-			if (r->code) {
-				code = r->code;
-				snprintf(msg, sizeof msg, "%s", r->msg);
+			if (t->code) {
+				code = t->code;
+				snprintf(msg, sizeof msg, "%s", t->msg);
 			}
 			warnx("%s: %s", inname, msg);
 		}
 		net_free(&cs, client);
-		if (code) {
-			vot_parser_free(p);
-			return code;
-		}
 	} else {
 		char buf[1 << 16];
 		if (firstlen)
@@ -485,67 +309,36 @@ convert_votable(struct run *r, int fd, const char *url, const char *inname,
 			}
 			e = vot_parser_feed(p, buf, (size_t)n);
 		}
-		if (e) {
-			if (e == VOT_ECALLBACK && r->code) {
-				warnx("%s", r->msg);
-				code = r->code;
-			} else {
-				warnx("%s: %s", inname, vot_parser_errmsg(p));
-				code = vot_exit(e);
-			}
-			vot_parser_free(p);
-			return code;
-		}
+		if (e)
+			code = parse_failed(t, p, e, inname);
 	}
-	code = finish(r, vot_parser_doc(p), inname);
+	if (!code)
+		code = finish(o, t, vot_parser_doc(p), inname);
 	vot_parser_free(p);
 	return code;
 }
 
 static int
-tin_begin(void *ctx, const struct vot_table *t)
-{
-	struct run *r = ctx;
-	r->chosen = t;
-	if (r->o->mode == M_FIELDS) {
-		print_fields(r->ob, t);
-		return VOT_SKIP;
-	}
-	if (r->o->mode == M_INFO)
-		return VOT_SKIP;
-	return start_output(r, NULL, t);
-}
-
-static int
-tin_end(void *ctx, const struct vot_table *t)
-{
-	struct run *r = ctx;
-	(void)t;
-	if (r->w)
-		tw_end(r->w, NULL);
-	return 0;
-}
-
-static int
-convert_text(struct run *r, int fd, enum input in, const char *inname,
+convert_text(const struct opts *o, struct tabout *t, int fd, const char *inname,
 	     const char *first, size_t firstlen)
 {
-	struct vot_handler h = { .ctx = r, .table_begin = tin_begin, .row = table_row,
-				 .table_end = tin_end };
-	struct tin_opts to = { .null_str = r->o->tw.null_str };
+	struct vot_handler h = tabout_text_handler(t);
+	struct tin_opts to = { .null_str = o->out.tw.null_str };
 	char msg[512];
-	enum vot_err e = tin_read(fd, first, firstlen, in == IN_CSV ? TIN_CSV : TIN_TSV,
+	enum vot_err e = tin_read(fd, first, firstlen, o->input == IN_CSV ? TIN_CSV : TIN_TSV,
 				  &to, &h, msg, sizeof msg);
 	if (e) {
-		if (e == VOT_ECALLBACK && r->code) {
-			warnx("%s", r->msg);
-			return r->code;
+		if (e == VOT_ECALLBACK && t->code) {
+			warnx("%s", t->msg);
+			return t->code;
 		}
 		warnx("%s: %s", inname, msg);
 		return vot_exit(e);
 	}
-	if (r->o->mode == M_INFO)
-		ob_puts(r->ob, "scope\tkind\tname\tvalue\tunit\tucd\ttext\n");
+	if (o->mode == M_FIELDS && t->chosen)
+		print_fields(t->ob, t->chosen);
+	else if (o->mode == M_INFO)
+		ob_puts(t->ob, "scope\tkind\tname\tvalue\tunit\tucd\ttext\n");
 	return 0;
 }
 
@@ -582,7 +375,7 @@ parse_args(int argc, char **argv, struct opts *o, const char **input)
 	while ((c = getopt_long(argc, argv, ":f:i:o:t:c:vhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			if (tw_format_parse(optarg, &o->format) < 0) {
+			if (tw_format_parse(optarg, &o->out.format) < 0) {
 				warnx("unknown output format '%s' (tsv, csv, json, votable)", optarg);
 				exit(VT_EX_USAGE);
 			}
@@ -601,21 +394,22 @@ parse_args(int argc, char **argv, struct opts *o, const char **input)
 			}
 			break;
 		case 'o': o->output = optarg; break;
-		case 't': o->table = optarg; break;
-		case 'c': o->columns = optarg; break;
+		case 't': o->out.table = optarg; break;
+		case 'c': o->out.columns = optarg; break;
 		case O_UCD: {
-			const char **nu = realloc(o->ucds, (o->nucds + 1) * sizeof *nu);
+			const char **nu = realloc(o->ucds, (o->out.nucds + 1) * sizeof *nu);
 			if (!nu)
 				err(VT_EX_SOFTWARE, "out of memory");
 			o->ucds = nu;
-			o->ucds[o->nucds++] = optarg;
+			o->ucds[o->out.nucds++] = optarg;
+			o->out.ucds = o->ucds;
 			break;
 		}
 		case O_FIELDS: o->mode = M_FIELDS; break;
 		case O_INFO: o->mode = M_INFO; break;
-		case O_META: o->tw.meta = true; break;
-		case O_NULL: o->tw.null_str = optarg; break;
-		case O_NOHEADER: o->tw.no_header = true; break;
+		case O_META: o->out.tw.meta = true; break;
+		case O_NULL: o->out.tw.null_str = optarg; break;
+		case O_NOHEADER: o->out.tw.no_header = true; break;
 		case O_FAILOVF: o->fail_on_overflow = true; break;
 		case O_TIMEOUT:
 			if (net_parse_timeout(optarg, &o->net.timeout_s) < 0) {
@@ -644,12 +438,11 @@ parse_args(int argc, char **argv, struct opts *o, const char **input)
 int
 main(int argc, char **argv)
 {
-	struct opts o = { .format = TW_TSV };
-	struct run r = { .o = &o };
-	struct outbuf ob;
-	struct atomic_file af = { .fd = -1 };
+	struct opts o = { .out.format = TW_TSV };
+	struct output out;
+	struct tabout t;
 	const char *input;
-	char first[4096];
+	char first[4096], msg[600];
 	size_t firstlen = 0;
 	int fd = -1, code;
 
@@ -671,41 +464,22 @@ main(int argc, char **argv)
 			o.input = guess_input(input, first, firstlen);
 		}
 	}
-	if (o.output) {
-		if (af_open(&af, o.output) < 0)
-			err(VT_EX_CANTCREAT, "%s", o.output);
-		af_remove_on_signal(&af);
-	}
-	if (ob_init(&ob, o.output ? af.fd : 1, 1 << 16) < 0)
-		errx(VT_EX_SOFTWARE, "out of memory");
-	r.ob = &ob;
+	o.out.no_rows = o.mode != M_TABLE;
+	if ((code = output_open(&out, o.output, msg, sizeof msg)) != 0)
+		errx(code, "%s", msg);
+	tabout_init(&t, &o.out, &out.ob);
 
 	if (url || o.input == IN_VOTABLE || o.input == IN_GUESS)
-		code = convert_votable(&r, fd, url ? input : NULL, inname, first, firstlen);
+		code = convert_votable(&o, &t, fd, url ? input : NULL, inname, first, firstlen);
 	else
-		code = convert_text(&r, fd, o.input, inname, first, firstlen);
+		code = convert_text(&o, &t, fd, inname, first, firstlen);
 
-	if (r.w)
-		tw_free(r.w);
-	free(r.cols);
+	tabout_free(&t);
 	free(o.ucds);
-	if (ob_flush(&ob) < 0 && (code == 0 || code == VT_EX_OVERFLOW)) {
-		warnx("write error: %s", strerror(ob.err));
-		code = VT_EX_IOERR;
-	}
-	ob_free(&ob);
 	if (fd > 0)
 		close(fd);
-	if (o.output) {
-		/* any failure, --fail-on-overflow included, leaves no file */
-		if (code == 0) {
-			if (af_commit(&af) < 0) {
-				warn("%s", o.output);
-				code = VT_EX_CANTCREAT;
-			}
-		} else {
-			af_abort(&af);
-		}
-	}
-	return code;
+	int final = output_close(&out, code, msg, sizeof msg);
+	if (final != code)
+		warnx("%s", msg);
+	return final;
 }
