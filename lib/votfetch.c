@@ -10,10 +10,11 @@
 #define ERRBODY_MAX 65536
 
 struct fetch {
-	struct vot_parser *parser;
+	fetch_sink sink;
+	void *ctx;
+	bool stopped;		/* the sink said stop */
 	long status;
 	bool ok;
-	enum vot_err perr;
 	char *errbody;		/* start of a non-2xx body */
 	size_t errlen;
 };
@@ -32,8 +33,11 @@ on_body(void *ctx, const char *data, size_t len)
 {
 	struct fetch *f = ctx;
 	if (f->ok) {
-		f->perr = vot_parser_feed(f->parser, data, len);
-		return f->perr != VOT_OK;
+		if (f->sink(f->ctx, data, len)) {
+			f->stopped = true;
+			return 1;
+		}
+		return 0;
 	}
 	if (f->errlen < ERRBODY_MAX) {
 		size_t n = len < ERRBODY_MAX - f->errlen ? len : ERRBODY_MAX - f->errlen;
@@ -49,9 +53,10 @@ on_body(void *ctx, const char *data, size_t len)
 }
 
 /* The service's message in an error body: a VOTable's QUERY_STATUS=ERROR
- * text, else the first non-empty line of the text with tags stripped. */
+ * text (*service set), else the first non-empty line of the text with
+ * tags stripped. */
 static void
-body_message(const char *body, size_t len, char *out, size_t outlen)
+body_message(const char *body, size_t len, char *out, size_t outlen, bool *service)
 {
 	struct vot_handler h = {0};
 	struct vot_parser *p = vot_parser_new(&h);
@@ -60,8 +65,10 @@ body_message(const char *body, size_t len, char *out, size_t outlen)
 	out[0] = '\0';
 	if (p) {
 		vot_parser_feed(p, body, len);
-		if (vot_doc_status(vot_parser_doc(p), &msg) == VOT_STATUS_ERROR && msg && *msg)
+		if (vot_doc_status(vot_parser_doc(p), &msg) == VOT_STATUS_ERROR && msg && *msg) {
 			snprintf(out, outlen, "%s", msg);
+			*service = true;
+		}
 		vot_parser_free(p);
 		if (out[0])
 			return;
@@ -127,22 +134,21 @@ auth_hint(const char *challenge, char *out, size_t outlen)
 }
 
 int
-votfetch(struct http_client *c, const struct http_request *rq,
-	 struct vot_parser *parser, char *err, size_t errlen)
+fetch_stream(struct http_client *c, const struct http_request *rq, fetch_sink sink,
+	     void *ctx, bool *stopped, long *status, char *err, size_t errlen)
 {
-	struct fetch f = { .parser = parser };
+	struct fetch f = { .sink = sink, .ctx = ctx };
 	struct http_response resp = {0};
 	char herr[256] = "";
 	int code = 0;
 
 	enum http_err e = http_perform(c, rq, on_headers, on_body, &f, &resp, herr, sizeof herr);
-	if (f.perr != VOT_OK) {
-		/* the parser's error wins over the aborted transfer it caused */
-		snprintf(err, errlen, "%s", vot_parser_errmsg(parser));
-		code = f.perr == VOT_EUNSUPPORTED || f.perr == VOT_EDATA ? VT_EX_DATAERR :
-		       f.perr == VOT_ENOMEM ? VT_EX_SOFTWARE : VT_EX_IOERR;
-		goto out;
-	}
+	if (status)
+		*status = resp.status;
+	if (stopped)
+		*stopped = f.stopped;
+	if (f.stopped)
+		goto out;	/* the sink's own error wins over the aborted transfer */
 	if (e != HTTP_OK) {
 		snprintf(err, errlen, "%s", herr[0] ? herr : "request failed");
 		code = http_err_exit(e);
@@ -150,18 +156,51 @@ votfetch(struct http_client *c, const struct http_request *rq,
 	}
 	if (!f.ok) {
 		char msg[512], hint[512] = "";
-		body_message(f.errbody ? f.errbody : "", f.errlen, msg, sizeof msg);
+		bool service = false;
+		body_message(f.errbody ? f.errbody : "", f.errlen, msg, sizeof msg, &service);
 		if (resp.status == 401)
 			auth_hint(resp.www_authenticate, hint, sizeof hint);
+		code = http_status_exit(resp.status);
+		if (service && code != VT_EX_NOPERM && code != VT_EX_TEMPFAIL) {
+			snprintf(err, errlen, "service error: %s", msg);
+			code = VT_EX_SERVICE;
+			goto out;
+		}
 		char *where = http_redact_url(resp.url ? resp.url : rq->url);
 		snprintf(err, errlen, "%s: HTTP %ld%s%.*s%s", where ? where : "the service",
 			 resp.status, msg[0] ? ": " : "", (int)(errlen / 2), msg, hint);
 		free(where);
-		code = http_status_exit(resp.status);
-		goto out;
 	}
 out:
 	free(f.errbody);
 	http_response_free(&resp);
+	return code;
+}
+
+struct votsink {
+	struct vot_parser *parser;
+	enum vot_err err;
+};
+
+static int
+vot_sink(void *ctx, const char *data, size_t len)
+{
+	struct votsink *v = ctx;
+	v->err = vot_parser_feed(v->parser, data, len);
+	return v->err != VOT_OK;
+}
+
+int
+votfetch(struct http_client *c, const struct http_request *rq,
+	 struct vot_parser *parser, char *err, size_t errlen)
+{
+	struct votsink v = { .parser = parser };
+	bool stopped = false;
+	int code = fetch_stream(c, rq, vot_sink, &v, &stopped, NULL, err, errlen);
+	if (stopped) {
+		snprintf(err, errlen, "%s", vot_parser_errmsg(parser));
+		code = v.err == VOT_EUNSUPPORTED || v.err == VOT_EDATA ? VT_EX_DATAERR :
+		       v.err == VOT_ENOMEM ? VT_EX_SOFTWARE : VT_EX_IOERR;
+	}
 	return code;
 }

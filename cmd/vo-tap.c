@@ -1,0 +1,590 @@
+/* vo-tap: synchronous TAP queries, uploads and service metadata. */
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "adql.h"
+#include "exitcode.h"
+#include "http.h"
+#include "netopts.h"
+#include "output.h"
+#include "services.h"
+#include "tabout.h"
+#include "tap.h"
+#include "version.h"
+#include "vosi.h"
+#include "vot.h"
+#include "votfetch.h"
+
+enum mode { M_QUERY, M_CAPABILITIES, M_TABLES, M_COLUMNS, M_EXAMPLES, M_AVAILABILITY };
+
+struct opts {
+	enum mode mode;
+	const char *service;
+	const char *query;
+	const char *query_file;
+	const char *lang;
+	const char *table;		/* --columns TABLE */
+	long maxrec;
+	const char *output;
+	bool fail_on_overflow;
+	struct adql_param *params;
+	size_t nparams;
+	struct tap_upload *uploads;
+	size_t nuploads;
+	const char **ucds;
+	struct tabout_opts out;
+	struct net_cli net;
+};
+
+static void
+usage(void)
+{
+	printf(
+"usage: vo-tap [-s SERVICE] [-p NAME=VALUE]... [-u NAME=FILE|URL]... [-m MAXREC]\n"
+"              [-f FORMAT] [-o FILE] [-c COLS] [--ucd UCD] [--fail-on-overflow]\n"
+"              [--timeout SECS] [--token-file FILE] [--auth bearer|basic] [-v]\n"
+"              [QUERY | -q FILE]\n"
+"       vo-tap [-s SERVICE] --capabilities | --tables | --describe TABLE |\n"
+"              --examples | --availability\n"
+"Run an ADQL query on a TAP service and stream the result (TSV by default),\n"
+"or list what the service declares.\n"
+"  -s, --service URL|NAME  the TAP service (default: $VO_TAP_SERVICE); a NAME\n"
+"                          is looked up in ~/.config/vo-tools/services\n"
+"  -q, --query-file FILE   read the query from FILE (- for stdin); without a\n"
+"                          QUERY argument it is read from stdin\n"
+"  -p NAME=VALUE           bind VALUE to :NAME in the query as a quoted literal\n"
+"                          (NAME:s=VALUE a string, NAME:n=VALUE a number)\n"
+"  -u NAME=FILE|URL        upload a table (VOTable, TSV, CSV) as TAP_UPLOAD.NAME\n"
+"  -m, --maxrec N          ask for at most N rows\n"
+"      --lang LANG         query language (default ADQL)\n"
+"  -f, --format FMT        tsv (default), csv, json, votable\n"
+"  -o, --output FILE       write FILE atomically instead of stdout\n"
+"  -c, --columns A,B,...   only these columns\n"
+"      --ucd UCD           columns whose UCD has these atoms\n"
+"      --meta, --null STR, --no-header   TSV details, as in vo-vot(1)\n"
+"      --fail-on-overflow  exit 3 if the result was truncated at MAXREC\n"
+"      --capabilities      languages, features, upload methods, limits (TSV)\n"
+"      --tables            the tables: name, type, description (TSV)\n"
+"      --describe TABLE    the columns of TABLE (TSV)\n"
+"      --examples          the service's example queries (TSV)\n"
+"      --availability      whether the service says it is up\n"
+"      --timeout SECS      give up after SECS seconds\n"
+"      --token-file FILE   a token (mode 600) for the service's host\n"
+"      --auth SCHEME       bearer (default) or basic;  --auth-user USER\n"
+"  -v, --verbose           trace HTTP on stderr (secrets redacted)\n"
+"  -h, --help;  -V, --version\n"
+"Exit codes: 0 ok, 1 the service reported an error, 3 overflow refused,\n"
+"64 usage, 65 bad data, 69/75/76/77 service problems; see vo-tools(7).\n");
+	exit(0);
+}
+
+static void __attribute__((noreturn, format(printf, 2, 3)))
+die(int code, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "vo-tap: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(code);
+}
+
+static void __attribute__((noreturn, format(printf, 1, 2)))
+bad_usage(const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "vo-tap: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (see vo-tap --help)\n");
+	exit(VT_EX_USAGE);
+}
+
+/* The whole of fd as a string. */
+static char *
+slurp(int fd, const char *name)
+{
+	size_t len = 0, cap = 4096;
+	char *s = malloc(cap);
+	if (!s)
+		die(VT_EX_SOFTWARE, "out of memory");
+	for (;;) {
+		if (len + 1 >= cap) {
+			char *ns = realloc(s, cap *= 2);
+			if (!ns)
+				die(VT_EX_SOFTWARE, "out of memory");
+			s = ns;
+		}
+		ssize_t n = read(fd, s + len, cap - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			die(VT_EX_IOERR, "%s: %s", name, strerror(errno));
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	s[len] = '\0';
+	return s;
+}
+
+static void *
+grow(void *v, size_t n, size_t size)
+{
+	void *nv = realloc(v, (n + 1) * size);
+	if (!nv)
+		die(VT_EX_SOFTWARE, "out of memory");
+	return nv;
+}
+
+static void
+parse_args(int argc, char **argv, struct opts *o)
+{
+	enum { O_LANG = 256, O_UCD, O_META, O_NULL, O_NOHEADER, O_FAILOVF, O_CAPS,
+	       O_TABLES, O_COLUMNS, O_EXAMPLES, O_AVAIL, O_TIMEOUT, O_TOKEN, O_AUTH,
+	       O_AUTHUSER };
+	static const struct option longopts[] = {
+		{ "service", required_argument, NULL, 's' },
+		{ "query-file", required_argument, NULL, 'q' },
+		{ "param", required_argument, NULL, 'p' },
+		{ "upload", required_argument, NULL, 'u' },
+		{ "maxrec", required_argument, NULL, 'm' },
+		{ "lang", required_argument, NULL, O_LANG },
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "columns", required_argument, NULL, 'c' },
+		{ "ucd", required_argument, NULL, O_UCD },
+		{ "meta", no_argument, NULL, O_META },
+		{ "null", required_argument, NULL, O_NULL },
+		{ "no-header", no_argument, NULL, O_NOHEADER },
+		{ "fail-on-overflow", no_argument, NULL, O_FAILOVF },
+		{ "capabilities", no_argument, NULL, O_CAPS },
+		{ "tables", no_argument, NULL, O_TABLES },
+		{ "describe", required_argument, NULL, O_COLUMNS },
+		{ "examples", no_argument, NULL, O_EXAMPLES },
+		{ "availability", no_argument, NULL, O_AVAIL },
+		{ "timeout", required_argument, NULL, O_TIMEOUT },
+		{ "token-file", required_argument, NULL, O_TOKEN },
+		{ "auth", required_argument, NULL, O_AUTH },
+		{ "auth-user", required_argument, NULL, O_AUTHUSER },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char msg[400];
+	int c;
+
+	/* --columns is both "the columns of TABLE" (metadata) and, as -c,
+	 * the columns to output: the long form with an argument that is not
+	 * a comma list and comes without a query means metadata; see below */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":s:q:p:u:m:f:o:c:vhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's': o->service = optarg; break;
+		case 'q': o->query_file = optarg; break;
+		case 'p':
+			o->params = grow(o->params, o->nparams, sizeof *o->params);
+			if (adql_param_parse(optarg, &o->params[o->nparams], msg, sizeof msg) < 0)
+				bad_usage("%s", msg);
+			o->nparams++;
+			break;
+		case 'u':
+			o->uploads = grow(o->uploads, o->nuploads, sizeof *o->uploads);
+			if (tap_upload_parse(optarg, &o->uploads[o->nuploads], msg, sizeof msg) < 0)
+				bad_usage("%s", msg);
+			o->nuploads++;
+			break;
+		case 'm': {
+			char *end;
+			errno = 0;
+			o->maxrec = strtol(optarg, &end, 10);
+			if (errno || *end || end == optarg || o->maxrec < 0)
+				bad_usage("--maxrec wants a row count, not '%s'", optarg);
+			break;
+		}
+		case O_LANG: o->lang = optarg; break;
+		case 'f':
+			if (tw_format_parse(optarg, &o->out.format) < 0)
+				bad_usage("unknown output format '%s' (tsv, csv, json, votable)", optarg);
+			break;
+		case 'o': o->output = optarg; break;
+		case 'c': o->out.columns = optarg; break;
+		case O_UCD:
+			o->ucds = grow(o->ucds, o->out.nucds, sizeof *o->ucds);
+			o->ucds[o->out.nucds++] = optarg;
+			o->out.ucds = o->ucds;
+			break;
+		case O_META: o->out.tw.meta = true; break;
+		case O_NULL: o->out.tw.null_str = optarg; break;
+		case O_NOHEADER: o->out.tw.no_header = true; break;
+		case O_FAILOVF: o->fail_on_overflow = true; break;
+		case O_CAPS: o->mode = M_CAPABILITIES; break;
+		case O_TABLES: o->mode = M_TABLES; break;
+		case O_COLUMNS: o->mode = M_COLUMNS; o->table = optarg; break;
+		case O_EXAMPLES: o->mode = M_EXAMPLES; break;
+		case O_AVAIL: o->mode = M_AVAILABILITY; break;
+		case O_TIMEOUT:
+			if (net_parse_timeout(optarg, &o->net.timeout_s) < 0)
+				bad_usage("--timeout wants seconds, not '%s'", optarg);
+			break;
+		case O_TOKEN: o->net.token_file = optarg; break;
+		case O_AUTH: o->net.auth = optarg; break;
+		case O_AUTHUSER: o->net.auth_user = optarg; break;
+		case 'v': o->net.verbose++; break;
+		case 'h': usage(); break;
+		case 'V': printf("vo-tap (vo-tools) %s\n", VT_VERSION); exit(0);
+		case ':': bad_usage("option '%s' needs an argument", argv[optind - 1]); break;
+		default: bad_usage("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (o->mode != M_QUERY) {
+		if (optind < argc || o->query_file || o->nuploads || o->nparams)
+			bad_usage("a metadata listing takes no query, -p or -u");
+		return;
+	}
+	if (argc - optind > 1)
+		bad_usage("one query at most (quote it), not %d arguments", argc - optind);
+	if (optind < argc && o->query_file)
+		bad_usage("a query and -q FILE: give one");
+	if (optind < argc)
+		o->query = argv[optind];
+}
+
+/* ------------------------------------------------------------- metadata */
+
+struct listing {
+	struct outbuf *ob;
+};
+
+static int
+write_row(void *ctx, const char *const *fields, size_t n)
+{
+	struct listing *l = ctx;
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			ob_putc(l->ob, '\t');
+		if (fields[i])
+			tsv_put_escaped(l->ob, fields[i], strlen(fields[i]));
+	}
+	ob_putc(l->ob, '\n');
+	return l->ob->err ? -1 : 0;
+}
+
+static int
+vosi_sink(void *ctx, const char *data, size_t len)
+{
+	return vosi_parser_feed(ctx, data, len) != VOSI_OK;
+}
+
+static char *
+join_url(const char *base, const char *path)
+{
+	size_t n = strlen(base) + strlen(path) + 2;
+	char *u = malloc(n);
+	if (!u)
+		die(VT_EX_SOFTWARE, "out of memory");
+	snprintf(u, n, "%s/%s", base, path);
+	return u;
+}
+
+/* GET url through the VOSI parser vp.  Returns 0 or an exit code with a
+ * message; *status gets the HTTP status. */
+static int
+fetch_vosi(struct http_client *client, const char *url, struct vosi_parser *vp,
+	   long *status, char *msg, size_t msglen)
+{
+	struct http_request rq = { .method = "GET", .url = url };
+	bool stopped = false;
+	int code = fetch_stream(client, &rq, vosi_sink, vp, &stopped, status, msg, msglen);
+	enum vosi_err e = VOSI_OK;
+
+	if (!code && !stopped)
+		e = vosi_parser_finish(vp);
+	if (stopped || e) {
+		if (stopped)
+			e = vosi_parser_feed(vp, "", 0);	/* the sticky error */
+		snprintf(msg, msglen, "%s: %s", url, vosi_parser_errmsg(vp));
+		return e == VOSI_ECALLBACK ? VT_EX_IOERR : e == VOSI_ENOMEM ? VT_EX_SOFTWARE :
+		       e == VOSI_ENOTFOUND ? VT_EX_USAGE : VT_EX_DATAERR;
+	}
+	return code;
+}
+
+static int
+run_metadata(struct opts *o, struct http_client *client, const char *base,
+	     struct outbuf *ob, char *msg, size_t msglen)
+{
+	static const struct { enum mode mode; enum vosi_kind kind; const char *path; } what[] = {
+		{ M_CAPABILITIES, VOSI_CAPABILITIES, "capabilities" },
+		{ M_TABLES, VOSI_TABLES, "tables" },
+		{ M_COLUMNS, VOSI_COLUMNS, "tables" },
+		{ M_EXAMPLES, VOSI_EXAMPLES, "examples" },
+		{ M_AVAILABILITY, VOSI_AVAILABILITY, "availability" },
+	};
+	struct listing l = { .ob = ob };
+	enum vosi_kind kind = VOSI_TABLES;
+	const char *path = "";
+	size_t nh;
+	long status = 0;
+	int code;
+
+	for (size_t i = 0; i < sizeof what / sizeof what[0]; i++)
+		if (what[i].mode == o->mode) {
+			kind = what[i].kind;
+			path = what[i].path;
+		}
+	const char *const *header = vosi_header(kind, &nh);
+	write_row(&l, header, nh);
+
+	struct vosi_parser *vp;
+	char *url;
+	if (o->mode == M_COLUMNS) {
+		/* TAP 1.1: the one table at tables/NAME; older services only
+		 * have the whole tableset, which the parser then filters */
+		char *one = join_url(base, "tables/");
+		url = join_url(base, "tables");
+		char *tail = http_urlencode(o->table);
+		if (!tail)
+			die(VT_EX_SOFTWARE, "out of memory");
+		free(one);
+		one = malloc(strlen(url) + strlen(tail) + 2);
+		if (!one)
+			die(VT_EX_SOFTWARE, "out of memory");
+		sprintf(one, "%s/%s", url, tail);
+		free(tail);
+		size_t mark = ob->len;
+		vp = vosi_parser_new(kind, o->table, write_row, &l);
+		if (!vp)
+			die(VT_EX_SOFTWARE, "out of memory");
+		code = fetch_vosi(client, one, vp, &status, msg, msglen);
+		vosi_parser_free(vp);
+		free(one);
+		if (code == 0) {
+			free(url);
+			return 0;
+		}
+		if (status != 404 && status != 400 && code != VT_EX_USAGE && code != VT_EX_DATAERR) {
+			free(url);
+			return code;
+		}
+		ob->len = mark;	/* nothing of the failed try reaches the output */
+	} else {
+		url = join_url(base, path);
+	}
+	vp = vosi_parser_new(kind, o->table, write_row, &l);
+	if (!vp)
+		die(VT_EX_SOFTWARE, "out of memory");
+	code = fetch_vosi(client, url, vp, &status, msg, msglen);
+	if (code == VT_EX_USAGE && o->mode == M_COLUMNS)
+		snprintf(msg, msglen, "no table '%s' in %s (see vo-tap --tables)", o->table, url);
+	if (!code && o->mode == M_AVAILABILITY && vosi_parser_available(vp) == 0) {
+		snprintf(msg, msglen, "the service says it is not available");
+		code = VT_EX_UNAVAILABLE;
+	}
+	vosi_parser_free(vp);
+	free(url);
+	return code;
+}
+
+/* ---------------------------------------------------------------- query */
+
+/* Before uploading: does the service take uploads, of the kinds we send?
+ * Nothing is sent when it says no.  A service without capabilities gets
+ * the benefit of the doubt. */
+static int
+check_uploads(struct opts *o, struct http_client *client, const char *base,
+	      char *msg, size_t msglen)
+{
+	char *url = join_url(base, "capabilities");
+	struct vosi_parser *vp = vosi_parser_new(VOSI_CAPABILITIES, NULL, NULL, NULL);
+	long status = 0;
+
+	if (!vp)
+		die(VT_EX_SOFTWARE, "out of memory");
+	int code = fetch_vosi(client, url, vp, &status, msg, msglen);
+	if (code) {
+		if (o->net.verbose)
+			fprintf(stderr, "vo-tap: cannot check upload support (%s); trying anyway\n", msg);
+		code = 0;
+		msg[0] = '\0';
+		goto out;
+	}
+	const struct tap_caps *caps = vosi_parser_caps(vp);
+	bool any = caps->upload_inline || caps->upload_http || caps->upload_https || caps->upload_ftp;
+	for (size_t i = 0; i < o->nuploads && !code; i++) {
+		const struct tap_upload *u = &o->uploads[i];
+		bool ok = u->is_url ? (caps->upload_http || caps->upload_https || caps->upload_ftp)
+				    : caps->upload_inline;
+		if (!any)
+			snprintf(msg, msglen, "the service declares no table uploads (see vo-tap --capabilities); "
+				 "nothing was sent");
+		else if (!ok)
+			snprintf(msg, msglen, "the service declares no %s uploads, needed for -u %s; "
+				 "nothing was sent", u->is_url ? "URL" : "inline", u->name);
+		if (!any || !ok)
+			code = VT_EX_UNAVAILABLE;
+	}
+out:
+	vosi_parser_free(vp);
+	free(url);
+	return code;
+}
+
+static int
+run_query(struct opts *o, struct http_client *client, const char *base, const char *query,
+	  struct outbuf *ob, char *msg, size_t msglen)
+{
+	int code;
+
+	if (o->nuploads) {
+		if ((code = check_uploads(o, client, base, msg, msglen)) != 0)
+			return code;
+		for (size_t i = 0; i < o->nuploads; i++)
+			if ((code = tap_upload_prepare(&o->uploads[i], msg, msglen)) != 0)
+				return code;
+	}
+
+	struct tap_query q = { .lang = o->lang, .query = query, .maxrec = o->maxrec,
+			       .uploads = o->uploads, .nuploads = o->nuploads };
+	struct http_request rq;
+	char *url = join_url(base, "sync");
+	if (tap_request_build(&q, url, NULL, &rq) < 0)
+		die(VT_EX_SOFTWARE, "out of memory");
+
+	struct tabout t;
+	tabout_init(&t, &o->out, ob);
+	struct vot_handler h = tabout_handler(&t);
+	struct vot_parser *p = vot_parser_new(&h);
+	if (!p)
+		die(VT_EX_SOFTWARE, "out of memory");
+	tabout_attach(&t, p);
+
+	code = votfetch(client, &rq, p, msg, msglen);
+	if (!code) {
+		enum vot_err e = vot_parser_finish(p);
+		if (e) {
+			snprintf(msg, msglen, "%s", vot_parser_errmsg(p));
+			code = e == VOT_ENOMEM ? VT_EX_SOFTWARE : VT_EX_DATAERR;
+		}
+	}
+	if (code && t.code) {
+		code = t.code;
+		snprintf(msg, msglen, "%s", t.msg);
+	}
+	if (!code) {
+		bool overflow = false;
+		char m[900];
+		code = tabout_finish(&t, vot_parser_doc(p), &overflow, m, sizeof m);
+		if (code == VT_EX_SERVICE)
+			snprintf(msg, msglen, "service error: %s", m);
+		else if (code)
+			snprintf(msg, msglen, "%s", m);
+		else if (overflow) {
+			char limit[64] = "the service's row limit";
+			if (o->maxrec >= 0)
+				snprintf(limit, sizeof limit, "MAXREC=%ld", o->maxrec);
+			fprintf(stderr, "vo-tap: %sresult truncated at %lu rows by %s%s\n",
+				o->fail_on_overflow ? "" : "warning: ",
+				t.chosen ? t.chosen->nrows : 0UL, limit,
+				o->fail_on_overflow ? "" : " (more rows match; raise --maxrec)");
+			if (o->fail_on_overflow) {
+				code = VT_EX_OVERFLOW;
+				msg[0] = '\0';
+			}
+		}
+	}
+	vot_parser_free(p);
+	tabout_free(&t);
+	tap_request_free(&q);
+	free(url);
+	return code;
+}
+
+/* ------------------------------------------------------------------ main */
+
+int
+main(int argc, char **argv)
+{
+	struct opts o = { .maxrec = -1, .out.format = TW_TSV };
+	char msg[1024];
+	int code;
+
+	parse_args(argc, argv, &o);
+	char *service = service_resolve(o.service, "VO_TAP_SERVICE", &code, msg, sizeof msg);
+	if (!service)
+		die(code, "%s", msg);
+	char *base = tap_base_url(service);
+	if (!base)
+		die(VT_EX_SOFTWARE, "out of memory");
+
+	/* the query, bound, before anything touches the network */
+	char *query = NULL, *bound = NULL;
+	if (o.mode == M_QUERY) {
+		if (o.query)
+			query = strdup(o.query);
+		else if (o.query_file && strcmp(o.query_file, "-")) {
+			int fd = open(o.query_file, O_RDONLY);
+			if (fd < 0)
+				die(VT_EX_NOINPUT, "%s: %s", o.query_file, strerror(errno));
+			query = slurp(fd, o.query_file);
+			close(fd);
+		} else {
+			if (isatty(0))
+				bad_usage("no query: give it as an argument, with -q FILE, or on stdin");
+			query = slurp(0, "stdin");
+		}
+		if (!query)
+			die(VT_EX_SOFTWARE, "out of memory");
+		if (!query[strspn(query, " \t\r\n")])
+			bad_usage("the query is empty");
+		bound = adql_bind(query, o.params, o.nparams, msg, sizeof msg);
+		if (!bound)
+			bad_usage("%s", msg);
+	}
+
+	struct cred_store cs = {0};
+	struct http_client *client = NULL;
+	code = net_setup(&o.net, base, "vo-tap", &cs, &client, msg, sizeof msg);
+	if (code)
+		die(code, "%s", msg);
+
+	struct output out;
+	if ((code = output_open(&out, o.output, msg, sizeof msg)) != 0)
+		die(code, "%s", msg);
+
+	if (o.mode != M_QUERY) {
+		code = run_metadata(&o, client, base, &out.ob, msg, sizeof msg);
+	} else {
+		code = run_query(&o, client, base, bound, &out.ob, msg, sizeof msg);
+	}
+	if (code && msg[0])
+		fprintf(stderr, "vo-tap: %s\n", msg);
+	int final = output_close(&out, code, msg, sizeof msg);
+	if (final != code)
+		fprintf(stderr, "vo-tap: %s\n", msg);
+
+	for (size_t i = 0; i < o.nuploads; i++)
+		tap_upload_free(&o.uploads[i]);
+	for (size_t i = 0; i < o.nparams; i++)
+		adql_param_free(&o.params[i]);
+	free(o.uploads);
+	free(o.params);
+	free(o.ucds);
+	free(query);
+	free(bound);
+	free(base);
+	free(service);
+	net_free(&cs, client);
+	return final;
+}
