@@ -58,6 +58,7 @@ check-asan:
 
 bench: all $(BENCHTOOLS)
 	VT_BIN=$(abspath $(BIN)) VT_BENCHTOOLS=$(abspath $(BUILD))/bench bench/run
+	VT_BIN=$(abspath $(BIN)) bench/tap-small
 
 demo: all
 	scripts/demo

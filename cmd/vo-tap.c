@@ -386,6 +386,8 @@ run_metadata(struct opts *o, struct http_client *client, const char *base,
 	if (!vp)
 		die(VT_EX_SOFTWARE, "out of memory");
 	code = fetch_vosi(client, url, vp, &status, msg, msglen);
+	if (code && status == 404 && o->mode == M_EXAMPLES)
+		snprintf(msg, msglen, "the service publishes no examples (%s: HTTP 404)", url);
 	if (code == VT_EX_USAGE && o->mode == M_COLUMNS)
 		snprintf(msg, msglen, "no table '%s' in %s (see vo-tap --tables)", o->table, url);
 	if (!code && o->mode == M_AVAILABILITY && vosi_parser_available(vp) == 0) {

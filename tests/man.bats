@@ -1,11 +1,18 @@
 #!/usr/bin/env bats
 # The examples in the man pages run: every literal block in man/*.[157]
 # that starts with a vo-tools command or printf, on a sample result named
-# result.vot (blocks that need a network service or a token are skipped).
+# result.vot and against the local test server: the service name "gavo"
+# and the URL http://127.0.0.1:8087/tap stand for it.  Blocks that need a
+# remote service or a token are skipped.
+
+load lib/dachs
 
 setup() {
+	dachs_env
 	cd "$BATS_TEST_TMPDIR"
 	cp "$BATS_TEST_DIRNAME/fixtures/sample.vot" result.vot
+	printf 'gavo %s\n' "$VT_TAP_URL" > services
+	export VO_SERVICES="$PWD/services"
 	PATH="$VT_BIN:$PATH"
 }
 
@@ -14,7 +21,11 @@ setup() {
 examples() {
 	awk '
 		/^\.Bd -literal/ { inblock = 1; block = ""; next }
-		/^\.Ed/ { if (inblock && block ~ /^(vo-|printf)/ && block !~ /URL|token|https?:/) print block "\n----"; inblock = 0; next }
+		/^\.Ed/ {
+			gsub(/http:\/\/127\.0\.0\.1:8087\/tap/, ENVIRON["VT_TAP_URL"], block)
+			if (inblock && block ~ /^(vo-|printf)/ && block !~ /URL|token|https?:\/\/[^1]/) print block "\n----"
+			inblock = 0; next
+		}
 		inblock { gsub(/\\e/, "\\"); block = block (block == "" ? "" : "\n") $0 }
 	' "$1"
 }
