@@ -212,6 +212,20 @@ assert r == {"id": 3, "name": "tab\there\nnewline", "mag": -1.5, "flag": None,
 	echo "$output" | grep -qx "maxrec.default	$def	"
 }
 
+@test "--examples: the service's examples, each of which runs" {
+	run "$TAP" -s "$S" --examples
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "$(printf 'id\tname\tquery')" ]
+	declared=$(curl -s "$S/examples" | grep -o 'typeof="example"' | wc -l)
+	[ "$declared" -ge 1 ]
+	[ "$((${#lines[@]} - 1))" -eq "$declared" ]
+	echo "$output" | awk -F'\t' 'NR > 1 { print $2 }' | grep -qx 'Brightest stars'
+	echo "$output" | awk -F'\t' 'NR > 1 { print $3 }' | while IFS= read -r q; do
+		printf '%b\n' "$q" | "$TAP" -s "$S" -q - > "$BATS_TEST_TMPDIR/ex.tsv" || exit 1
+		[ "$(wc -l < "$BATS_TEST_TMPDIR/ex.tsv")" -ge 2 ] || exit 1
+	done
+}
+
 @test "--availability" {
 	run "$TAP" -s "$S" --availability
 	[ "$status" -eq 0 ]
