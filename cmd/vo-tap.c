@@ -39,7 +39,6 @@ struct opts {
 	size_t nparams;
 	struct tap_upload *uploads;
 	size_t nuploads;
-	const char **ucds;
 	struct tabout_opts out;
 	struct net_cli net;
 };
@@ -65,21 +64,15 @@ usage(void)
 "  -u NAME=FILE|URL        upload a table (VOTable, TSV, CSV) as TAP_UPLOAD.NAME\n"
 "  -m, --maxrec N          ask for at most N rows\n"
 "      --lang LANG         query language (default ADQL)\n"
-"  -f, --format FMT        tsv (default), csv, json, votable\n"
 "  -o, --output FILE       write FILE atomically instead of stdout\n"
-"  -c, --columns A,B,...   only these columns\n"
-"      --ucd UCD           columns whose UCD has these atoms\n"
-"      --meta, --null STR, --no-header   TSV details, as in vo-vot(1)\n"
+TABOUT_HELP
 "      --fail-on-overflow  exit 3 if the result was truncated at MAXREC\n"
 "      --capabilities      languages, features, upload methods, limits (TSV)\n"
 "      --tables            the tables: name, type, description (TSV)\n"
 "      --describe TABLE    the columns of TABLE (TSV)\n"
 "      --examples          the service's example queries (TSV)\n"
 "      --availability      whether the service says it is up\n"
-"      --timeout SECS      give up after SECS seconds\n"
-"      --token-file FILE   a token (mode 600) for the service's host\n"
-"      --auth SCHEME       bearer (default) or basic;  --auth-user USER\n"
-"  -v, --verbose           trace HTTP on stderr (secrets redacted)\n"
+NET_HELP
 "  -h, --help;  -V, --version\n"
 "Exit codes: 0 ok, 1 the service reported an error, 3 overflow refused,\n"
 "64 usage, 65 bad data, 69/75/76/77 service problems; see vo-tools(7).\n");
@@ -150,9 +143,8 @@ grow(void *v, size_t n, size_t size)
 static void
 parse_args(int argc, char **argv, struct opts *o)
 {
-	enum { O_LANG = 256, O_UCD, O_META, O_NULL, O_NOHEADER, O_FAILOVF, O_CAPS,
-	       O_TABLES, O_COLUMNS, O_EXAMPLES, O_AVAIL, O_TIMEOUT, O_TOKEN, O_AUTH,
-	       O_AUTHUSER };
+	enum { O_LANG = 256, O_FAILOVF, O_CAPS, O_TABLES, O_COLUMNS, O_EXAMPLES, O_AVAIL,
+	       O_NET, O_OUT = O_NET + NET_NLONGOPTS };
 	static const struct option longopts[] = {
 		{ "service", required_argument, NULL, 's' },
 		{ "query-file", required_argument, NULL, 'q' },
@@ -160,23 +152,15 @@ parse_args(int argc, char **argv, struct opts *o)
 		{ "upload", required_argument, NULL, 'u' },
 		{ "maxrec", required_argument, NULL, 'm' },
 		{ "lang", required_argument, NULL, O_LANG },
-		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
-		{ "columns", required_argument, NULL, 'c' },
-		{ "ucd", required_argument, NULL, O_UCD },
-		{ "meta", no_argument, NULL, O_META },
-		{ "null", required_argument, NULL, O_NULL },
-		{ "no-header", no_argument, NULL, O_NOHEADER },
+		TABOUT_LONGOPTS(O_OUT),
 		{ "fail-on-overflow", no_argument, NULL, O_FAILOVF },
 		{ "capabilities", no_argument, NULL, O_CAPS },
 		{ "tables", no_argument, NULL, O_TABLES },
 		{ "describe", required_argument, NULL, O_COLUMNS },
 		{ "examples", no_argument, NULL, O_EXAMPLES },
 		{ "availability", no_argument, NULL, O_AVAIL },
-		{ "timeout", required_argument, NULL, O_TIMEOUT },
-		{ "token-file", required_argument, NULL, O_TOKEN },
-		{ "auth", required_argument, NULL, O_AUTH },
-		{ "auth-user", required_argument, NULL, O_AUTHUSER },
+		NET_LONGOPTS(O_NET),
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -190,6 +174,13 @@ parse_args(int argc, char **argv, struct opts *o)
 	 * a comma list and comes without a query means metadata; see below */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":s:q:p:u:m:f:o:c:vhV", longopts, NULL)) != -1) {
+		int taken = net_option(&o->net, c, O_NET, optarg, msg, sizeof msg);
+		if (!taken)
+			taken = tabout_option(&o->out, c, O_OUT, optarg, msg, sizeof msg);
+		if (taken < 0)
+			bad_usage("%s", msg);
+		if (taken)
+			continue;
 		switch (c) {
 		case 's': o->service = optarg; break;
 		case 'q': o->query_file = optarg; break;
@@ -214,33 +205,13 @@ parse_args(int argc, char **argv, struct opts *o)
 			break;
 		}
 		case O_LANG: o->lang = optarg; break;
-		case 'f':
-			if (tw_format_parse(optarg, &o->out.format) < 0)
-				bad_usage("unknown output format '%s' (tsv, csv, json, votable)", optarg);
-			break;
 		case 'o': o->output = optarg; break;
-		case 'c': o->out.columns = optarg; break;
-		case O_UCD:
-			o->ucds = grow(o->ucds, o->out.nucds, sizeof *o->ucds);
-			o->ucds[o->out.nucds++] = optarg;
-			o->out.ucds = o->ucds;
-			break;
-		case O_META: o->out.tw.meta = true; break;
-		case O_NULL: o->out.tw.null_str = optarg; break;
-		case O_NOHEADER: o->out.tw.no_header = true; break;
 		case O_FAILOVF: o->fail_on_overflow = true; break;
 		case O_CAPS: o->mode = M_CAPABILITIES; break;
 		case O_TABLES: o->mode = M_TABLES; break;
 		case O_COLUMNS: o->mode = M_COLUMNS; o->table = optarg; break;
 		case O_EXAMPLES: o->mode = M_EXAMPLES; break;
 		case O_AVAIL: o->mode = M_AVAILABILITY; break;
-		case O_TIMEOUT:
-			if (net_parse_timeout(optarg, &o->net.timeout_s) < 0)
-				bad_usage("--timeout wants seconds, not '%s'", optarg);
-			break;
-		case O_TOKEN: o->net.token_file = optarg; break;
-		case O_AUTH: o->net.auth = optarg; break;
-		case O_AUTHUSER: o->net.auth_user = optarg; break;
 		case 'v': o->net.verbose++; break;
 		case 'h': usage(); break;
 		case 'V': printf("vo-tap (vo-tools) %s\n", VT_VERSION); exit(0);
@@ -582,7 +553,7 @@ main(int argc, char **argv)
 		adql_param_free(&o.params[i]);
 	free(o.uploads);
 	free(o.params);
-	free(o.ucds);
+	tabout_opts_free(&o.out);
 	free(query);
 	free(bound);
 	free(base);

@@ -30,7 +30,6 @@ struct opts {
 	enum input input;
 	enum mode mode;
 	const char *output;
-	const char **ucds;
 	bool fail_on_overflow;
 	struct tabout_opts out;
 	struct net_cli net;
@@ -46,23 +45,15 @@ usage(int code)
 "              [--auth bearer|basic] [--auth-user USER] [-v] [FILE | URL | -]\n"
 "Convert a VOTable (file, URL or stdin) to TSV, CSV, JSON Lines or VOTable,\n"
 "or a TSV/CSV table to VOTable.\n"
-"  -f, --format FMT        output: tsv (default), csv, json, votable\n"
 "  -i, --input-format FMT  input: votable, tsv, csv (default: guessed)\n"
 "  -o, --output FILE       write FILE atomically instead of stdout\n"
 "  -t, --table N|NAME      the table to convert: 0-based index or name (default 0)\n"
-"  -c, --columns A,B,...   only these columns, in this order\n"
-"      --ucd UCD           columns whose UCD has these atoms, e.g. 'pos.eq.ra;meta.main'\n"
+TABOUT_HELP
 "      --fields            print the table's column metadata as TSV\n"
 "      --info              print the document's INFOs and PARAMs as TSV\n"
-"      --meta              TSV: start with '# name datatype unit ucd' lines\n"
-"      --null STR          write NULL as STR in TSV/CSV (default: empty)\n"
-"      --no-header         TSV/CSV: no column-name row\n"
 "      --fail-on-overflow  exit 3 if the service truncated the result\n"
-"      --timeout SECS      URL input: give up after SECS seconds\n"
-"      --token-file FILE   URL input: bearer token (mode 600) for the URL's host\n"
-"      --auth SCHEME       bearer (default) or basic\n"
-"      --auth-user USER    user for basic (default x-oauth-basic)\n"
-"  -v, --verbose           trace HTTP requests on stderr (secrets redacted)\n"
+"  URL input:\n"
+NET_HELP
 "  -h, --help              this help;  -V, --version  the version\n"
 "Exit codes: 0 ok, 1 service error, 3 overflow (with --fail-on-overflow),\n"
 "64 usage, 65 bad data, 66 no input, 69/75/76/77 service problems; see vo-tools(7).\n");
@@ -345,41 +336,34 @@ convert_text(const struct opts *o, struct tabout *t, int fd, const char *inname,
 static void
 parse_args(int argc, char **argv, struct opts *o, const char **input)
 {
-	enum { O_UCD = 256, O_FIELDS, O_INFO, O_META, O_NULL, O_NOHEADER, O_FAILOVF,
-	       O_TIMEOUT, O_TOKEN, O_AUTH, O_AUTHUSER };
+	enum { O_FIELDS = 256, O_INFO, O_FAILOVF, O_NET, O_OUT = O_NET + NET_NLONGOPTS };
 	static const struct option longopts[] = {
-		{ "format", required_argument, NULL, 'f' },
+		TABOUT_LONGOPTS(O_OUT),
 		{ "input-format", required_argument, NULL, 'i' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "table", required_argument, NULL, 't' },
-		{ "columns", required_argument, NULL, 'c' },
-		{ "ucd", required_argument, NULL, O_UCD },
 		{ "fields", no_argument, NULL, O_FIELDS },
 		{ "info", no_argument, NULL, O_INFO },
-		{ "meta", no_argument, NULL, O_META },
-		{ "null", required_argument, NULL, O_NULL },
-		{ "no-header", no_argument, NULL, O_NOHEADER },
 		{ "fail-on-overflow", no_argument, NULL, O_FAILOVF },
-		{ "timeout", required_argument, NULL, O_TIMEOUT },
-		{ "token-file", required_argument, NULL, O_TOKEN },
-		{ "auth", required_argument, NULL, O_AUTH },
-		{ "auth-user", required_argument, NULL, O_AUTHUSER },
+		NET_LONGOPTS(O_NET),
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	char msg[300];
 	int c;
 
 	opterr = 0;	/* our own one-line messages */
 	while ((c = getopt_long(argc, argv, ":f:i:o:t:c:vhV", longopts, NULL)) != -1) {
+		int taken = net_option(&o->net, c, O_NET, optarg, msg, sizeof msg);
+		if (!taken)
+			taken = tabout_option(&o->out, c, O_OUT, optarg, msg, sizeof msg);
+		if (taken < 0)
+			bad_usage("%s", msg);
+		if (taken)
+			continue;
 		switch (c) {
-		case 'f':
-			if (tw_format_parse(optarg, &o->out.format) < 0) {
-				warnx("unknown output format '%s' (tsv, csv, json, votable)", optarg);
-				exit(VT_EX_USAGE);
-			}
-			break;
 		case 'i':
 			if (!strcasecmp(optarg, "votable") || !strcasecmp(optarg, "vot") ||
 			    !strcasecmp(optarg, "xml"))
@@ -388,38 +372,14 @@ parse_args(int argc, char **argv, struct opts *o, const char **input)
 				o->input = IN_TSV;
 			else if (!strcasecmp(optarg, "csv"))
 				o->input = IN_CSV;
-			else {
-				warnx("unknown input format '%s' (votable, tsv, csv)", optarg);
-				exit(VT_EX_USAGE);
-			}
+			else
+				bad_usage("unknown input format '%s' (votable, tsv, csv)", optarg);
 			break;
 		case 'o': o->output = optarg; break;
 		case 't': o->out.table = optarg; break;
-		case 'c': o->out.columns = optarg; break;
-		case O_UCD: {
-			const char **nu = realloc(o->ucds, (o->out.nucds + 1) * sizeof *nu);
-			if (!nu)
-				err(VT_EX_SOFTWARE, "out of memory");
-			o->ucds = nu;
-			o->ucds[o->out.nucds++] = optarg;
-			o->out.ucds = o->ucds;
-			break;
-		}
 		case O_FIELDS: o->mode = M_FIELDS; break;
 		case O_INFO: o->mode = M_INFO; break;
-		case O_META: o->out.tw.meta = true; break;
-		case O_NULL: o->out.tw.null_str = optarg; break;
-		case O_NOHEADER: o->out.tw.no_header = true; break;
 		case O_FAILOVF: o->fail_on_overflow = true; break;
-		case O_TIMEOUT:
-			if (net_parse_timeout(optarg, &o->net.timeout_s) < 0) {
-				warnx("--timeout wants seconds, not '%s'", optarg);
-				exit(VT_EX_USAGE);
-			}
-			break;
-		case O_TOKEN: o->net.token_file = optarg; break;
-		case O_AUTH: o->net.auth = optarg; break;
-		case O_AUTHUSER: o->net.auth_user = optarg; break;
 		case 'v': o->net.verbose++; break;
 		case 'h': usage(0); break;
 		case 'V': printf("vo-vot (vo-tools) %s\n", VT_VERSION); exit(0);
@@ -475,7 +435,7 @@ main(int argc, char **argv)
 		code = convert_text(&o, &t, fd, inname, first, firstlen);
 
 	tabout_free(&t);
-	free(o.ucds);
+	tabout_opts_free(&o.out);
 	if (fd > 0)
 		close(fd);
 	int final = output_close(&out, code, msg, sizeof msg);

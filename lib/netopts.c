@@ -96,3 +96,20 @@ net_free(struct cred_store *cs, struct http_client *client)
 	http_client_free(client);
 	cred_store_free(cs);
 }
+
+int
+net_option(struct net_cli *o, int c, int base, const char *arg, char *err, size_t errlen)
+{
+	switch (c - base) {
+	case 0:
+		if (net_parse_timeout(arg, &o->timeout_s) < 0) {
+			snprintf(err, errlen, "--timeout wants seconds, not '%s'", arg);
+			return -1;
+		}
+		return 1;
+	case 1: o->token_file = arg; return 1;
+	case 2: o->auth = arg; return 1;
+	case 3: o->auth_user = arg; return 1;
+	default: return 0;
+	}
+}

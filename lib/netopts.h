@@ -28,6 +28,28 @@ struct net_cli {		/* filled from a program's options; zero = unset */
  * Returns 0, or -1 if s is not such a number. */
 int net_parse_timeout(const char *s, double *secs);
 
+/* The long options of struct net_cli, for a program's getopt_long table;
+ * getopt_long returns base, base+1, ... for them.  -v/--verbose is each
+ * program's own (it may trace more than HTTP): count it in o->verbose. */
+#define NET_LONGOPTS(base) \
+	{ "timeout", required_argument, NULL, (base) }, \
+	{ "token-file", required_argument, NULL, (base) + 1 }, \
+	{ "auth", required_argument, NULL, (base) + 2 }, \
+	{ "auth-user", required_argument, NULL, (base) + 3 }
+#define NET_NLONGOPTS 4
+
+/* Their lines for a program's --help. */
+#define NET_HELP \
+"      --timeout SECS      give up after SECS seconds\n" \
+"      --token-file FILE   a token (mode 600) for the service's host\n" \
+"      --auth SCHEME       bearer (default) or basic (user from --auth-user,\n" \
+"                          default x-oauth-basic, the token as password)\n" \
+"  -v, --verbose           trace HTTP on stderr (secrets redacted)\n"
+
+/* If c (from getopt_long) is one of NET_LONGOPTS(base), take its argument
+ * and return 1, or -1 with a message for a bad value; else return 0. */
+int net_option(struct net_cli *o, int c, int base, const char *arg, char *err, size_t errlen);
+
 /* Build the credential store (the token file bound to service_url's host and
  * port, plus the per-host credentials file) and an HTTP client that uses it;
  * cs must outlive the client.  Returns 0, or an exit code from exitcode.h

@@ -224,3 +224,43 @@ tabout_finish(struct tabout *t, const struct vot_doc *d, bool *overflow, char *m
 		tw_end(t->w, d);
 	return 0;
 }
+
+int
+tabout_option(struct tabout_opts *o, int c, int base, const char *arg, char *err, size_t errlen)
+{
+	if (c == 'f') {
+		if (tw_format_parse(arg, &o->format) < 0) {
+			snprintf(err, errlen, "unknown output format '%s' (tsv, csv, json, votable)", arg);
+			return -1;
+		}
+		return 1;
+	}
+	if (c == 'c') {
+		o->columns = arg;
+		return 1;
+	}
+	switch (c - base) {
+	case 0: {
+		const char **nu = realloc(o->ucds, (o->nucds + 1) * sizeof *nu);
+		if (!nu) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		o->ucds = nu;
+		o->ucds[o->nucds++] = arg;
+		return 1;
+	}
+	case 1: o->tw.meta = true; return 1;
+	case 2: o->tw.null_str = arg; return 1;
+	case 3: o->tw.no_header = true; return 1;
+	default: return 0;
+	}
+}
+
+void
+tabout_opts_free(struct tabout_opts *o)
+{
+	free(o->ucds);
+	o->ucds = NULL;
+	o->nucds = 0;
+}

@@ -17,10 +17,39 @@ struct tabout_opts {
 	struct tw_opts tw;
 	const char *table;		/* 0-based index or name/ID; NULL: the first */
 	const char *columns;		/* "a,b,c", or NULL */
-	const char *const *ucds;	/* UCD patterns, see tabout_ucd_matches */
+	const char **ucds;		/* UCD patterns, see tabout_ucd_matches */
 	size_t nucds;
 	bool no_rows;			/* pick the table but write nothing */
 };
+
+/* The table output options every program that writes tables takes, for
+ * its getopt_long table: -f/--format and -c/--columns come back as 'f'
+ * and 'c' (put "f:c:" in the short options), the others as base, base+1,
+ * ... (-o/--output is the program's own: see output.h). */
+#define TABOUT_LONGOPTS(base) \
+	{ "format", required_argument, NULL, 'f' }, \
+	{ "columns", required_argument, NULL, 'c' }, \
+	{ "ucd", required_argument, NULL, (base) }, \
+	{ "meta", no_argument, NULL, (base) + 1 }, \
+	{ "null", required_argument, NULL, (base) + 2 }, \
+	{ "no-header", no_argument, NULL, (base) + 3 }
+#define TABOUT_NLONGOPTS 4
+
+/* Their lines for a program's --help. */
+#define TABOUT_HELP \
+"  -f, --format FMT        tsv (default), csv, json, votable\n" \
+"  -c, --columns A,B,...   only these columns, in this order\n" \
+"      --ucd UCD           columns whose UCD has these atoms, e.g.\n" \
+"                          'pos.eq.ra;meta.main' (repeatable)\n" \
+"      --meta              TSV: start with '# name datatype unit ucd' lines\n" \
+"      --null STR          write NULL as STR in TSV/CSV (default: empty)\n" \
+"      --no-header         TSV/CSV: no column-name row\n"
+
+/* If c (from getopt_long) is one of TABOUT_LONGOPTS(base), take it and
+ * return 1, or -1 with a message for a bad value; else return 0. */
+int tabout_option(struct tabout_opts *o, int c, int base, const char *arg,
+		  char *err, size_t errlen);
+void tabout_opts_free(struct tabout_opts *o);
 
 struct tabout {
 	const struct tabout_opts *o;
