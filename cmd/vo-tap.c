@@ -2,6 +2,8 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <time.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -13,6 +15,7 @@
 #include "adql.h"
 #include "exitcode.h"
 #include "http.h"
+#include "job.h"
 #include "netopts.h"
 #include "output.h"
 #include "services.h"
@@ -35,6 +38,7 @@ struct opts {
 	long maxrec;
 	const char *output;
 	bool fail_on_overflow;
+	bool async, keep;
 	struct adql_param *params;
 	size_t nparams;
 	struct tap_upload *uploads;
@@ -67,6 +71,9 @@ usage(void)
 "  -o, --output FILE       write FILE atomically instead of stdout\n"
 TABOUT_HELP
 "      --fail-on-overflow  exit 3 if the result was truncated at MAXREC\n"
+"      --async             run the query as an asynchronous job: submit, wait,\n"
+"                          stream the result, delete the job (Ctrl-C aborts it)\n"
+"      --keep              with --async: keep the job (its URL goes to stderr)\n"
 "      --capabilities      languages, features, upload methods, limits (TSV)\n"
 "      --tables            the tables: name, type, description (TSV)\n"
 "      --describe TABLE    the columns of TABLE (TSV)\n"
@@ -144,7 +151,7 @@ static void
 parse_args(int argc, char **argv, struct opts *o)
 {
 	enum { O_LANG = 256, O_FAILOVF, O_CAPS, O_TABLES, O_COLUMNS, O_EXAMPLES, O_AVAIL,
-	       O_NET, O_OUT = O_NET + NET_NLONGOPTS };
+	       O_ASYNCJOB, O_KEEP, O_NET, O_OUT = O_NET + NET_NLONGOPTS };
 	static const struct option longopts[] = {
 		{ "service", required_argument, NULL, 's' },
 		{ "query-file", required_argument, NULL, 'q' },
@@ -160,6 +167,8 @@ parse_args(int argc, char **argv, struct opts *o)
 		{ "describe", required_argument, NULL, O_COLUMNS },
 		{ "examples", no_argument, NULL, O_EXAMPLES },
 		{ "availability", no_argument, NULL, O_AVAIL },
+		{ "async", no_argument, NULL, O_ASYNCJOB },
+		{ "keep", no_argument, NULL, O_KEEP },
 		NET_LONGOPTS(O_NET),
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -212,6 +221,8 @@ parse_args(int argc, char **argv, struct opts *o)
 		case O_COLUMNS: o->mode = M_COLUMNS; o->table = optarg; break;
 		case O_EXAMPLES: o->mode = M_EXAMPLES; break;
 		case O_AVAIL: o->mode = M_AVAILABILITY; break;
+		case O_ASYNCJOB: o->async = true; break;
+		case O_KEEP: o->keep = true; break;
 		case 'v': o->net.verbose++; break;
 		case 'h': usage(); break;
 		case 'V': printf("vo-tap (vo-tools) %s\n", VT_VERSION); exit(0);
@@ -414,6 +425,91 @@ out:
 	return code;
 }
 
+static volatile sig_atomic_t interrupted;
+
+static void
+on_signal(int sig)
+{
+	interrupted = sig;
+}
+
+/* --async: the query as a UWS job, submitted and run, waited for (in
+ * short blocking WAITs, so that a signal is seen within seconds), its
+ * result streamed into p, the job deleted unless --keep.  SIGINT and
+ * SIGTERM abort and delete the remote job. */
+static int
+run_async(struct opts *o, struct http_client *client, const char *base, struct tap_query *q,
+	  struct vot_parser *p, char *msg, size_t msglen)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	char m[300];
+	char *url = NULL;
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	int code = job_submit(client, base, q, true, NULL, &url, msg, msglen);
+	if (!url)
+		return code;
+	if (o->net.verbose || o->keep)
+		fprintf(stderr, "vo-tap: job %s\n", url);
+
+	struct uws_job j = {0};
+	enum uws_phase ph = UWS_QUEUED;
+	double backoff = 0.2;
+	while (!code && !interrupted) {
+		uws_job_free(&j);
+		memset(&j, 0, sizeof j);
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		code = job_fetch(client, url, 5, ph, &j, msg, msglen);
+		if (code)
+			break;
+		ph = j.phase;
+		if (uws_phase_final(ph) || ph == UWS_PENDING || ph == UWS_HELD)
+			break;
+		/* no blocking WAIT at this service: poll with a growing pause */
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		double took = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+		if (took < backoff) {
+			double pause = backoff - took;
+			struct timespec ts = { (time_t)pause, (long)((pause - (time_t)pause) * 1e9) };
+			nanosleep(&ts, NULL);
+		}
+		backoff = backoff * 2 > 5 ? 5 : backoff * 2;
+	}
+	if (!code && !interrupted) {
+		if (ph == UWS_COMPLETED) {
+			const char *href = job_result_href(&j);
+			if (href && *href)
+				code = job_download(client, href, p, msg, msglen);
+			else {
+				snprintf(msg, msglen, "%s: the job has no result", url);
+				code = VT_EX_PROTOCOL;
+			}
+		} else if (ph == UWS_ERROR) {
+			char *e = job_error_message(client, url, &j, m, sizeof m);
+			snprintf(msg, msglen, "service error: %s", e ? e : m);
+			free(e);
+			code = VT_EX_SERVICE;
+		} else {
+			snprintf(msg, msglen, "%s: the job ended %s", url, uws_phase_name(ph));
+			code = ph == UWS_ABORTED ? VT_EX_ABORTED : VT_EX_PROTOCOL;
+		}
+	}
+	if (interrupted) {
+		if (!uws_phase_final(ph))
+			job_phase_set(client, url, "ABORT", m, sizeof m);
+		snprintf(msg, msglen, "interrupted: the job %s", o->keep ? "was aborted" : "was aborted and deleted");
+		code = 128 + interrupted;
+	}
+	if (!o->keep && job_delete(client, url, m, sizeof m) != 0)
+		fprintf(stderr, "vo-tap: warning: could not delete %s: %s\n", url, m);
+	uws_job_free(&j);
+	free(url);
+	return code;
+}
+
 static int
 run_query(struct opts *o, struct http_client *client, const char *base, const char *query,
 	  struct outbuf *ob, char *msg, size_t msglen)
@@ -432,7 +528,7 @@ run_query(struct opts *o, struct http_client *client, const char *base, const ch
 			       .uploads = o->uploads, .nuploads = o->nuploads };
 	struct http_request rq;
 	char *url = join_url(base, "sync");
-	if (tap_request_build(&q, url, NULL, &rq) < 0)
+	if (!o->async && tap_request_build(&q, url, NULL, &rq) < 0)
 		die(VT_EX_SOFTWARE, "out of memory");
 
 	struct tabout t;
@@ -443,7 +539,10 @@ run_query(struct opts *o, struct http_client *client, const char *base, const ch
 		die(VT_EX_SOFTWARE, "out of memory");
 	tabout_attach(&t, p);
 
-	code = votfetch(client, &rq, p, msg, msglen);
+	if (o->async)
+		code = run_async(o, client, base, &q, p, msg, msglen);
+	else
+		code = votfetch(client, &rq, p, msg, msglen);
 	if (!code) {
 		enum vot_err e = vot_parser_finish(p);
 		if (e) {

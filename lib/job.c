@@ -279,3 +279,70 @@ job_error_message(struct http_client *c, const char *url, const struct uws_job *
 	free(b.s);
 	return out;
 }
+
+/* ----------------------------------------------------------- results */
+
+struct download {
+	struct vot_parser *parser;
+	long status;
+	long long received;		/* body bytes fed to the parser */
+	long long skip;			/* bytes to drop: a restart without Range */
+	enum vot_err perr;
+};
+
+static int
+dl_headers(void *ctx, const struct http_response *r)
+{
+	struct download *d = ctx;
+	d->status = r->status;
+	d->skip = r->status == 200 ? d->received : 0;
+	return 0;
+}
+
+static int
+dl_body(void *ctx, const char *data, size_t len)
+{
+	struct download *d = ctx;
+	if (d->status != 200 && d->status != 206)
+		return 0;
+	if (d->skip > 0) {
+		size_t k = (size_t)d->skip < len ? (size_t)d->skip : len;
+		data += k;
+		len -= k;
+		d->skip -= (long long)k;
+	}
+	if (!len)
+		return 0;
+	d->received += (long long)len;
+	d->perr = vot_parser_feed(d->parser, data, len);
+	return d->perr != VOT_OK;
+}
+
+int
+job_download(struct http_client *client, const char *href, struct vot_parser *p,
+	     char *msg, size_t msglen)
+{
+	struct download d = { .parser = p };
+	for (int attempt = 0; attempt < 4; attempt++) {
+		struct http_request rq = { .method = "GET", .url = href, .range_from = (long)d.received };
+		struct http_response resp = {0};
+		char herr[300] = "";
+		enum http_err e = http_perform(client, &rq, dl_headers, dl_body, &d, &resp, herr, sizeof herr);
+		http_response_free(&resp);
+		if (d.perr) {
+			snprintf(msg, msglen, "%s", vot_parser_errmsg(p));
+			return d.perr == VOT_ENOMEM ? VT_EX_SOFTWARE : VT_EX_DATAERR;
+		}
+		if (e == HTTP_OK && d.status >= 400) {
+			snprintf(msg, msglen, "%s: HTTP %ld", href, d.status);
+			return d.status == 404 || d.status == 410 ? VT_EX_NOINPUT : http_status_exit(d.status);
+		}
+		if (e == HTTP_OK)
+			return 0;
+		snprintf(msg, msglen, "%s", herr);
+		if (e != HTTP_ETRANSFER && e != HTTP_ETIMEOUT)
+			return http_err_exit(e);
+	}
+	return VT_EX_TEMPFAIL;
+}
+

@@ -11,6 +11,7 @@
 #include "http.h"
 #include "tap.h"
 #include "uws.h"
+#include "vot.h"
 
 /* POST the query to base/async, then PHASE=RUN if run; *url gets the job
  * URL (malloc'd), also when starting it failed (the error says so).
@@ -41,5 +42,11 @@ const char *job_result_href(const struct uws_job *job);
  * (GET url/error), malloc'd; NULL with a message when there is none. */
 char *job_error_message(struct http_client *c, const char *url, const struct uws_job *job,
 			char *err, size_t errlen);
+
+/* Stream the result at href into the parser.  A transfer that breaks is
+ * taken up again where it broke (Range), or, where the service ignores
+ * Range, read again with the part already parsed dropped; a few times. */
+int job_download(struct http_client *c, const char *href, struct vot_parser *p,
+		 char *err, size_t errlen);
 
 #endif
