@@ -203,24 +203,34 @@ cmd_submit(struct opts *o, struct http_client *client, const char *base)
 		extra[n++] = o->destruction;
 	}
 	extra[n] = NULL;
-	code = job_submit(client, base, &q, o->run, extra, &url, msg, sizeof msg);
+	code = job_submit(client, base, &q, false, extra, &url, msg, sizeof msg);
 	if (!url)
 		die(code, "%s", msg);
 
 	/* the URL first: whatever fails next, the job is not lost */
 	printf("%s\n", url);
 	fflush(stdout);
-	if (code)
-		fprintf(stderr, "vo-job: %s\n", msg);
 	journal_now(when);
 	journal_digest(query, digest);
 	struct journal_entry e = { .url = url, .service = base, .submitted = when,
 				   .phase = o->run ? "QUEUED" : "PENDING", .updated = when,
 				   .digest = digest, .query = query };
 	char *jp = journal_path();
-	if ((code = journal_add(jp, &e, msg, sizeof msg)) != 0)
+	if (journal_add(jp, &e, msg, sizeof msg) != 0)
 		fprintf(stderr, "vo-job: warning: the journal: %s\n", msg);
 	free(jp);
+
+	/* Sent with the creation too, but not every service takes them
+	 * there (DaCHS 2.7 does not): set them on the job, then start it. */
+	code = 0;
+	if (o->exec_duration)
+		code = job_param_set(client, url, "executionduration", o->exec_duration, msg, sizeof msg);
+	if (!code && o->destruction)
+		code = job_param_set(client, url, "destruction", o->destruction, msg, sizeof msg);
+	if (!code && o->run)
+		code = job_phase_set(client, url, "RUN", msg, sizeof msg);
+	if (code)
+		fprintf(stderr, "vo-job: %s: %s\n", url, msg);
 	free(url);
 	free(query);
 	return code;
@@ -391,9 +401,10 @@ cmd_wait(struct opts *o, struct http_client *client)
 			double remaining = o->wait_timeout < 0 ? 1e9 : o->wait_timeout - (now() - start);
 			long wait_s = 0;
 			if (!first && remaining >= 2) {
-				/* shared out so that one job does not block the others */
-				double share = 30.0 / (double)left;
-				wait_s = (long)(share < 1 ? 1 : share);
+				/* one job: block long; several: a second each, so that
+				 * every job is seen about once a second and reported
+				 * as soon as it ends */
+				wait_s = left == 1 ? 30 : 1;
 				if (wait_s > remaining - 1)
 					wait_s = (long)(remaining - 1);
 			}

@@ -31,6 +31,13 @@ Endpoints (GET and POST; query parameters as shown):
                                U:T) arrived, else 401 with WWW-Authenticate
   /status?code=N               that status, a short text body
   /echo                        the request (method, headers, body) as JSON
+  /uws/MODE/NAME[/SUB]         a canned UWS job: the document DIR/NAME.xml;
+                               SUB phase or error: the phase or the error
+                               message in it; SUB results/ID: DIR/NAME.result;
+                               POST and DELETE: 303 to the job.  MODE: ok;
+                               flakyN (the first N requests for NAME get 503,
+                               Retry-After: 1); stallS (sleep S seconds before
+                               answering); truncate (results cut in half)
 
 To add a fault: write a method h_NAME(self, q) and it serves /NAME.
 """
@@ -41,6 +48,7 @@ import gzip
 import json
 import mimetypes
 import os
+import re
 import sys
 import threading
 import time
@@ -227,6 +235,54 @@ class Handler(BaseHTTPRequestHandler):
             "body": self.body.decode("latin-1"),
         }
         self.send(200, (json.dumps(rec) + "\n").encode(), "application/json")
+
+    def h_uws(self, q):
+        parts = urllib.parse.urlsplit(self.path).path.strip("/").split("/")
+        if len(parts) < 3:
+            return self.send_text(404, "usage: /uws/MODE/NAME[/SUB]\n")
+        mode, name, sub = parts[1], parts[2], "/".join(parts[3:])
+        if mode.startswith("flaky"):
+            key = "uws/" + name
+            with counters_lock:
+                counters[key] = counters.get(key, 0) + 1
+                n = counters[key]
+            if n <= int(mode[5:] or "1"):
+                return self.send_text(503, "failure %d\n" % n, [("Retry-After", "1")])
+        elif mode.startswith("stall"):
+            time.sleep(float(mode[5:] or "30"))
+        doc, _ = self.file_data(name + ".xml")
+        if doc is None:
+            return self.send_text(404, "no such job: %s\n" % name)
+        if self.command in ("POST", "DELETE"):
+            to = "/uws/%s/%s" % (mode, name)
+            return self.send_text(303, "see %s\n" % to, [("Location", to)])
+        text = doc.decode("utf-8")
+
+        def element(tag):
+            m = re.search(r"<uws:%s[^>]*>([^<]*)<" % tag, text)
+            return m.group(1) if m else ""
+
+        if sub == "":
+            return self.send(200, doc, "text/xml")
+        if sub == "phase":
+            return self.send_text(200, element("phase"))
+        if sub == "error":
+            return self.send_text(200, element("message"))
+        if sub.startswith("results/"):
+            data, _ = self.file_data(name + ".result")
+            if data is None:
+                return self.send_text(404, "no result\n")
+            if mode != "truncate":
+                return self.send(200, data, "application/x-votable+xml")
+            self.send_response(200)
+            self.send_header("Content-Type", "application/x-votable+xml")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data[:len(data) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+            return None
+        self.send_text(200, element(sub))
 
 
 def main():
