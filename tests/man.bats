@@ -12,7 +12,7 @@ setup() {
 	cd "$BATS_TEST_TMPDIR"
 	cp "$BATS_TEST_DIRNAME/fixtures/sample.vot" result.vot
 	printf 'gavo %s\n' "$VT_TAP_URL" > services
-	export VO_SERVICES="$PWD/services"
+	export VO_SERVICES="$PWD/services" VO_JOURNAL="$PWD/journal"
 	PATH="$VT_BIN:$PATH"
 }
 
@@ -23,7 +23,7 @@ examples() {
 		/^\.Bd -literal/ { inblock = 1; block = ""; next }
 		/^\.Ed/ {
 			gsub(/http:\/\/127\.0\.0\.1:8087\/tap/, ENVIRON["VT_TAP_URL"], block)
-			if (inblock && block ~ /^(vo-|printf)/ && block !~ /URL|token|https?:\/\/[^1]/) print block "\n----"
+			if (inblock && block ~ /^(vo-|printf|job=|for )/ && block !~ /URL|token|https?:\/\/[^1]/) print block "\n----"
 			inblock = 0; next
 		}
 		inblock { gsub(/\\e/, "\\"); block = block (block == "" ? "" : "\n") $0 }
