@@ -480,6 +480,25 @@ assert sys.argv[3] in json.dumps(o), o' "$output" "$(job_id "$J")" "$Q"
 	grep -q '"path": "/uws/truncate/t1/results/result"' "$fs_LOG"
 }
 
+@test "fault: a result download that breaks is resumed with Range" {
+	fs_start fs
+	canned b1 breakonce COMPLETED
+	run "$VJ" result -o "$T/r.tsv" "$fs_URL/uws/breakonce/b1"
+	[ "$status" -eq 0 ]
+	[ "$(cat "$T/r.tsv")" = "$(printf 'id\tname\n1\tÅström\n2\tNGC 7000 ε')" ]
+	[ "$(grep -c '"path": "/uws/breakonce/b1/results/result"' "$fs_LOG")" -eq 2 ]
+	grep '"path": "/uws/breakonce/b1/results/result"' "$fs_LOG" | tail -n 1 | grep -q '"Range": "bytes='
+}
+
+@test "fault: a broken download from a service without Range: read again, nothing doubled" {
+	fs_start fs
+	canned b2 breaknorange COMPLETED
+	run "$VJ" result "$fs_URL/uws/breaknorange/b2"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'id\tname\n1\tÅström\n2\tNGC 7000 ε')" ]
+	[ "$(grep -c '"path": "/uws/breaknorange/b2/results/result"' "$fs_LOG")" -eq 2 ]
+}
+
 @test "fault: an unknown job: 66 from wait, phase and info" {
 	fs_start fs
 	run "$VJ" wait --timeout 5 "$fs_URL/uws/ok/nosuch"

@@ -31,6 +31,11 @@ Endpoints (GET and POST; query parameters as shown):
                                U:T) arrived, else 401 with WWW-Authenticate
   /status?code=N               that status, a short text body
   /echo                        the request (method, headers, body) as JSON
+  /uws/MODE/NAME[/SUB]         canned UWS job NAME.xml (result NAME.result);
+                               MODE ok, flakyN, stallS, truncate, breakonce
+                               (the first result download breaks, then
+                               Range is honoured), breaknorange (then the
+                               whole result again)
   /uws/MODE/NAME[/SUB]         a canned UWS job: the document DIR/NAME.xml;
                                SUB phase or error: the phase or the error
                                message in it; SUB results/ID: DIR/NAME.result;
@@ -272,7 +277,27 @@ class Handler(BaseHTTPRequestHandler):
             data, _ = self.file_data(name + ".result")
             if data is None:
                 return self.send_text(404, "no result\n")
-            if mode != "truncate":
+            if mode in ("breakonce", "breaknorange"):
+                # the first download breaks half-way; later ones succeed,
+                # resuming at a Range (breakonce) or whole (breaknorange)
+                key = "uwsresult/%s/%s" % (mode, name)
+                with counters_lock:
+                    counters[key] = counters.get(key, 0) + 1
+                    n = counters[key]
+                if n > 1:
+                    rng = self.headers.get("Range", "")
+                    if (mode == "breakonce" and rng.startswith("bytes=") and rng.endswith("-")
+                            and rng[6:-1].isdigit() and int(rng[6:-1]) < len(data)):
+                        start = int(rng[6:-1])
+                        self.send_response(206)
+                        self.send_header("Content-Type", "application/x-votable+xml")
+                        self.send_header("Content-Range", "bytes %d-%d/%d" % (start, len(data) - 1, len(data)))
+                        self.send_header("Content-Length", str(len(data) - start))
+                        self.end_headers()
+                        self.wfile.write(data[start:])
+                        return None
+                    return self.send(200, data, "application/x-votable+xml")
+            elif mode != "truncate":
                 return self.send(200, data, "application/x-votable+xml")
             self.send_response(200)
             self.send_header("Content-Type", "application/x-votable+xml")
