@@ -480,6 +480,32 @@ assert sys.argv[3] in json.dumps(o), o' "$output" "$(job_id "$J")" "$Q"
 	grep -q '"path": "/uws/truncate/t1/results/result"' "$fs_LOG"
 }
 
+@test "fault: connections reset while polling: wait goes on and succeeds" {
+	fs_start fs
+	canned r1 reset3 COMPLETED
+	run "$VJ" wait --timeout 60 "$fs_URL/uws/reset3/r1"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\tCOMPLETED' "$fs_URL/uws/reset3/r1")" ]
+	[ "$(grep -c '"path": "/uws/reset3/r1' "$fs_LOG")" -ge 4 ]
+}
+
+@test "vo-tap --async: SIGTERM aborts and deletes the remote job" {
+	"$VT_BIN/vo-tap" --async -v -s "$VT_TAP_URL" \
+		'SELECT COUNT(*) AS n FROM vot.cat AS a JOIN vot.cat AS b ON a.cls = b.cls' 2> "$T/err" &
+	pid=$!
+	for i in $(seq 100); do grep -q '^vo-tap: job ' "$T/err" && break; sleep 0.1; done
+	job=$(sed -n 's/^vo-tap: job //p' "$T/err")
+	[ -n "$job" ]
+	sleep 1
+	kill -TERM "$pid"
+	status=0
+	wait "$pid" || status=$?
+	[ "$status" -eq 143 ]
+	grep -q 'interrupted: the job was aborted and deleted' "$T/err"
+	run "$VJ" phase "$job"
+	[ "$status" -eq 66 ]
+}
+
 @test "fault: a result download that breaks is resumed with Range" {
 	fs_start fs
 	canned b1 breakonce COMPLETED

@@ -32,7 +32,7 @@ Endpoints (GET and POST; query parameters as shown):
   /status?code=N               that status, a short text body
   /echo                        the request (method, headers, body) as JSON
   /uws/MODE/NAME[/SUB]         canned UWS job NAME.xml (result NAME.result);
-                               MODE ok, flakyN, stallS, truncate, breakonce
+                               MODE ok, flakyN, stallS, resetN, truncate, breakonce
                                (the first result download breaks, then
                                Range is honoured), breaknorange (then the
                                whole result again)
@@ -47,6 +47,7 @@ Endpoints (GET and POST; query parameters as shown):
 To add a fault: write a method h_NAME(self, q) and it serves /NAME.
 """
 import argparse
+import socket
 import base64
 import email.utils
 import gzip
@@ -255,6 +256,19 @@ class Handler(BaseHTTPRequestHandler):
                 return self.send_text(503, "failure %d\n" % n, [("Retry-After", "1")])
         elif mode.startswith("stall"):
             time.sleep(float(mode[5:] or "30"))
+        elif mode.startswith("reset"):
+            # the first N requests: the connection closed, no answer
+            key = "uwsreset/" + name
+            with counters_lock:
+                counters[key] = counters.get(key, 0) + 1
+                n = counters[key]
+            if n <= int(mode[5:] or "1"):
+                self.close_connection = True
+                try:
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                return None
         doc, _ = self.file_data(name + ".xml")
         if doc is None:
             return self.send_text(404, "no such job: %s\n" % name)
