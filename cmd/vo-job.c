@@ -28,19 +28,13 @@
 struct opts {
 	const char *cmd;
 	const char *service;
-	const char *query_file;
-	const char *lang;
 	const char *exec_duration;
 	const char *destruction;
 	const char *phase_filter, *after, *last;
 	const char *output;
 	bool run, url_only, local, json;
 	double wait_timeout;		/* -1: none */
-	long maxrec;
-	struct adql_param *params;
-	size_t nparams;
-	struct tap_upload *uploads;
-	size_t nuploads;
+	struct tap_cli tap;
 	struct tabout_opts out;
 	struct net_cli net;
 	char **args;			/* job URLs, or the query */
@@ -66,7 +60,7 @@ usage(void)
 "another day).  Every submitted job is recorded in a journal\n"
 "($VO_JOURNAL, else $XDG_STATE_HOME/vo-tools/jobs).\n"
 "  -s, --service URL|NAME  the TAP service (default: $VO_TAP_SERVICE)\n"
-"  -q, -p, -u, -m, --lang  the query, as in vo-tap(1)\n"
+TAP_HELP
 "      --run               submit: start the job at once\n"
 "      --timeout SECS      wait: give up after SECS (0: just check); else the\n"
 "                          network timeout\n"
@@ -135,48 +129,15 @@ journal_path(void)
 static char *
 read_query(struct opts *o)
 {
-	char *q = NULL;
-	if (o->nargs > 0) {
-		q = strdup(o->args[0]);
-	} else {
-		int fd = 0;
-		if (o->query_file && strcmp(o->query_file, "-")) {
-			fd = open(o->query_file, O_RDONLY);
-			if (fd < 0)
-				die(VT_EX_NOINPUT, "%s: %s", o->query_file, strerror(errno));
-		} else if (isatty(0)) {
-			bad_usage("no query: give it as an argument, with -q FILE, or on stdin");
-		}
-		size_t len = 0, cap = 4096;
-		q = malloc(cap);
-		for (;;) {
-			if (!q)
-				die(VT_EX_SOFTWARE, "out of memory");
-			ssize_t n = read(fd, q + len, cap - len - 1);
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n < 0)
-				die(VT_EX_IOERR, "reading the query: %s", strerror(errno));
-			if (n == 0)
-				break;
-			len += (size_t)n;
-			if (len + 1 >= cap)
-				q = realloc(q, cap *= 2);
-		}
-		q[len] = '\0';
-		if (fd > 0)
-			close(fd);
-	}
-	if (!q)
-		die(VT_EX_SOFTWARE, "out of memory");
-	if (!q[strspn(q, " \t\r\n")])
-		bad_usage("the query is empty");
 	char msg[400];
-	char *bound = adql_bind(q, o->params, o->nparams, msg, sizeof msg);
-	if (!bound)
-		bad_usage("%s", msg);
-	free(q);
-	return bound;
+	int code;
+	char *q = tap_cli_query(&o->tap, o->nargs ? o->args[0] : NULL, &code, msg, sizeof msg);
+	if (!q) {
+		if (code == VT_EX_USAGE)
+			bad_usage("%s", msg);
+		die(code, "%s", msg);
+	}
+	return q;
 }
 
 static int
@@ -187,11 +148,11 @@ cmd_submit(struct opts *o, struct http_client *client, const char *base)
 	char *url = NULL;
 	int code;
 
-	for (size_t i = 0; i < o->nuploads; i++)
-		if ((code = tap_upload_prepare(&o->uploads[i], msg, sizeof msg)) != 0)
+	for (size_t i = 0; i < o->tap.nuploads; i++)
+		if ((code = tap_upload_prepare(&o->tap.uploads[i], msg, sizeof msg)) != 0)
 			die(code, "%s", msg);
-	struct tap_query q = { .lang = o->lang, .query = query, .maxrec = o->maxrec,
-			       .uploads = o->uploads, .nuploads = o->nuploads };
+	struct tap_query q = { .lang = o->tap.lang, .query = query, .maxrec = o->tap.maxrec,
+			       .uploads = o->tap.uploads, .nuploads = o->tap.nuploads };
 	const char *extra[8];
 	size_t n = 0;
 	if (o->exec_duration) {
@@ -731,12 +692,8 @@ parse_args(int argc, char **argv, struct opts *o)
 	       O_LOCAL, O_WAITTIMEOUT, O_NET, O_OUT = O_NET + NET_NLONGOPTS };
 	static const struct option longopts[] = {
 		{ "service", required_argument, NULL, 's' },
-		{ "query-file", required_argument, NULL, 'q' },
-		{ "param", required_argument, NULL, 'p' },
-		{ "upload", required_argument, NULL, 'u' },
-		{ "maxrec", required_argument, NULL, 'm' },
+		TAP_LONGOPTS(O_LANG),
 		{ "run", no_argument, NULL, O_RUN },
-		{ "lang", required_argument, NULL, O_LANG },
 		{ "execution-duration", required_argument, NULL, O_EXECDUR },
 		{ "destruction", required_argument, NULL, O_DESTR },
 		{ "phase", required_argument, NULL, O_PHASE },
@@ -779,35 +736,15 @@ parse_args(int argc, char **argv, struct opts *o)
 		taken = net_option(&o->net, c, O_NET, optarg, msg, sizeof msg);
 		if (!taken)
 			taken = tabout_option(&o->out, c, O_OUT, optarg, msg, sizeof msg);
+		if (!taken)
+			taken = tap_option(&o->tap, c, O_LANG, optarg, msg, sizeof msg);
 		if (taken < 0)
 			bad_usage("%s", msg);
 		if (taken)
 			continue;
 		switch (c) {
 		case 's': o->service = optarg; break;
-		case 'q': o->query_file = optarg; break;
-		case 'p':
-			o->params = grow(o->params, o->nparams, sizeof *o->params);
-			if (adql_param_parse(optarg, &o->params[o->nparams], msg, sizeof msg) < 0)
-				bad_usage("%s", msg);
-			o->nparams++;
-			break;
-		case 'u':
-			o->uploads = grow(o->uploads, o->nuploads, sizeof *o->uploads);
-			if (tap_upload_parse(optarg, &o->uploads[o->nuploads], msg, sizeof msg) < 0)
-				bad_usage("%s", msg);
-			o->nuploads++;
-			break;
-		case 'm': {
-			char *end;
-			errno = 0;
-			o->maxrec = strtol(optarg, &end, 10);
-			if (errno || *end || end == optarg || o->maxrec < 0)
-				bad_usage("--maxrec wants a row count, not '%s'", optarg);
-			break;
-		}
 		case O_RUN: o->run = true; break;
-		case O_LANG: o->lang = optarg; break;
 		case O_EXECDUR: o->exec_duration = optarg; break;
 		case O_DESTR: o->destruction = optarg; break;
 		case O_PHASE: o->phase_filter = optarg; break;
@@ -830,7 +767,7 @@ parse_args(int argc, char **argv, struct opts *o)
 int
 main(int argc, char **argv)
 {
-	struct opts o = { .maxrec = -1, .wait_timeout = -1, .out.format = TW_TSV };
+	struct opts o = { .tap.maxrec = -1, .wait_timeout = -1, .out.format = TW_TSV };
 	char msg[1024];
 	int code = 0;
 
@@ -898,12 +835,7 @@ main(int argc, char **argv)
 	else
 		code = cmd_each(&o, client);
 
-	for (size_t i = 0; i < o.nuploads; i++)
-		tap_upload_free(&o.uploads[i]);
-	for (size_t i = 0; i < o.nparams; i++)
-		adql_param_free(&o.params[i]);
-	free(o.uploads);
-	free(o.params);
+	tap_cli_free(&o.tap);
 	tabout_opts_free(&o.out);
 	free(base);
 	net_free(&cs, client);

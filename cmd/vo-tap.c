@@ -31,18 +31,12 @@ enum mode { M_QUERY, M_CAPABILITIES, M_TABLES, M_COLUMNS, M_EXAMPLES, M_AVAILABI
 struct opts {
 	enum mode mode;
 	const char *service;
-	const char *query;
-	const char *query_file;
-	const char *lang;
-	const char *table;		/* --columns TABLE */
-	long maxrec;
+	const char *query;		/* the QUERY argument */
+	const char *table;		/* --describe TABLE */
 	const char *output;
 	bool fail_on_overflow;
 	bool async, keep;
-	struct adql_param *params;
-	size_t nparams;
-	struct tap_upload *uploads;
-	size_t nuploads;
+	struct tap_cli tap;
 	struct tabout_opts out;
 	struct net_cli net;
 };
@@ -61,13 +55,7 @@ usage(void)
 "or list what the service declares.\n"
 "  -s, --service URL|NAME  the TAP service (default: $VO_TAP_SERVICE); a NAME\n"
 "                          is looked up in ~/.config/vo-tools/services\n"
-"  -q, --query-file FILE   read the query from FILE (- for stdin); without a\n"
-"                          QUERY argument it is read from stdin\n"
-"  -p NAME=VALUE           bind VALUE to :NAME in the query as a quoted literal\n"
-"                          (NAME:s=VALUE a string, NAME:n=VALUE a number)\n"
-"  -u NAME=FILE|URL        upload a table (VOTable, TSV, CSV) as TAP_UPLOAD.NAME\n"
-"  -m, --maxrec N          ask for at most N rows\n"
-"      --lang LANG         query language (default ADQL)\n"
+TAP_HELP
 "  -o, --output FILE       write FILE atomically instead of stdout\n"
 TABOUT_HELP
 "      --fail-on-overflow  exit 3 if the result was truncated at MAXREC\n"
@@ -110,43 +98,6 @@ bad_usage(const char *fmt, ...)
 	exit(VT_EX_USAGE);
 }
 
-/* The whole of fd as a string. */
-static char *
-slurp(int fd, const char *name)
-{
-	size_t len = 0, cap = 4096;
-	char *s = malloc(cap);
-	if (!s)
-		die(VT_EX_SOFTWARE, "out of memory");
-	for (;;) {
-		if (len + 1 >= cap) {
-			char *ns = realloc(s, cap *= 2);
-			if (!ns)
-				die(VT_EX_SOFTWARE, "out of memory");
-			s = ns;
-		}
-		ssize_t n = read(fd, s + len, cap - len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			die(VT_EX_IOERR, "%s: %s", name, strerror(errno));
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	s[len] = '\0';
-	return s;
-}
-
-static void *
-grow(void *v, size_t n, size_t size)
-{
-	void *nv = realloc(v, (n + 1) * size);
-	if (!nv)
-		die(VT_EX_SOFTWARE, "out of memory");
-	return nv;
-}
-
 static void
 parse_args(int argc, char **argv, struct opts *o)
 {
@@ -154,11 +105,7 @@ parse_args(int argc, char **argv, struct opts *o)
 	       O_ASYNCJOB, O_KEEP, O_NET, O_OUT = O_NET + NET_NLONGOPTS };
 	static const struct option longopts[] = {
 		{ "service", required_argument, NULL, 's' },
-		{ "query-file", required_argument, NULL, 'q' },
-		{ "param", required_argument, NULL, 'p' },
-		{ "upload", required_argument, NULL, 'u' },
-		{ "maxrec", required_argument, NULL, 'm' },
-		{ "lang", required_argument, NULL, O_LANG },
+		TAP_LONGOPTS(O_LANG),
 		{ "output", required_argument, NULL, 'o' },
 		TABOUT_LONGOPTS(O_OUT),
 		{ "fail-on-overflow", no_argument, NULL, O_FAILOVF },
@@ -186,34 +133,14 @@ parse_args(int argc, char **argv, struct opts *o)
 		int taken = net_option(&o->net, c, O_NET, optarg, msg, sizeof msg);
 		if (!taken)
 			taken = tabout_option(&o->out, c, O_OUT, optarg, msg, sizeof msg);
+		if (!taken)
+			taken = tap_option(&o->tap, c, O_LANG, optarg, msg, sizeof msg);
 		if (taken < 0)
 			bad_usage("%s", msg);
 		if (taken)
 			continue;
 		switch (c) {
 		case 's': o->service = optarg; break;
-		case 'q': o->query_file = optarg; break;
-		case 'p':
-			o->params = grow(o->params, o->nparams, sizeof *o->params);
-			if (adql_param_parse(optarg, &o->params[o->nparams], msg, sizeof msg) < 0)
-				bad_usage("%s", msg);
-			o->nparams++;
-			break;
-		case 'u':
-			o->uploads = grow(o->uploads, o->nuploads, sizeof *o->uploads);
-			if (tap_upload_parse(optarg, &o->uploads[o->nuploads], msg, sizeof msg) < 0)
-				bad_usage("%s", msg);
-			o->nuploads++;
-			break;
-		case 'm': {
-			char *end;
-			errno = 0;
-			o->maxrec = strtol(optarg, &end, 10);
-			if (errno || *end || end == optarg || o->maxrec < 0)
-				bad_usage("--maxrec wants a row count, not '%s'", optarg);
-			break;
-		}
-		case O_LANG: o->lang = optarg; break;
 		case 'o': o->output = optarg; break;
 		case O_FAILOVF: o->fail_on_overflow = true; break;
 		case O_CAPS: o->mode = M_CAPABILITIES; break;
@@ -231,14 +158,12 @@ parse_args(int argc, char **argv, struct opts *o)
 		}
 	}
 	if (o->mode != M_QUERY) {
-		if (optind < argc || o->query_file || o->nuploads || o->nparams)
+		if (optind < argc || o->tap.query_file || o->tap.nuploads || o->tap.nparams)
 			bad_usage("a metadata listing takes no query, -p or -u");
 		return;
 	}
 	if (argc - optind > 1)
 		bad_usage("one query at most (quote it), not %d arguments", argc - optind);
-	if (optind < argc && o->query_file)
-		bad_usage("a query and -q FILE: give one");
 	if (optind < argc)
 		o->query = argv[optind];
 }
@@ -406,8 +331,8 @@ check_uploads(struct opts *o, struct http_client *client, const char *base,
 	}
 	const struct tap_caps *caps = vosi_parser_caps(vp);
 	bool any = caps->upload_inline || caps->upload_http || caps->upload_https || caps->upload_ftp;
-	for (size_t i = 0; i < o->nuploads && !code; i++) {
-		const struct tap_upload *u = &o->uploads[i];
+	for (size_t i = 0; i < o->tap.nuploads && !code; i++) {
+		const struct tap_upload *u = &o->tap.uploads[i];
 		bool ok = u->is_url ? (caps->upload_http || caps->upload_https || caps->upload_ftp)
 				    : caps->upload_inline;
 		if (!any)
@@ -516,16 +441,16 @@ run_query(struct opts *o, struct http_client *client, const char *base, const ch
 {
 	int code;
 
-	if (o->nuploads) {
+	if (o->tap.nuploads) {
 		if ((code = check_uploads(o, client, base, msg, msglen)) != 0)
 			return code;
-		for (size_t i = 0; i < o->nuploads; i++)
-			if ((code = tap_upload_prepare(&o->uploads[i], msg, msglen)) != 0)
+		for (size_t i = 0; i < o->tap.nuploads; i++)
+			if ((code = tap_upload_prepare(&o->tap.uploads[i], msg, msglen)) != 0)
 				return code;
 	}
 
-	struct tap_query q = { .lang = o->lang, .query = query, .maxrec = o->maxrec,
-			       .uploads = o->uploads, .nuploads = o->nuploads };
+	struct tap_query q = { .lang = o->tap.lang, .query = query, .maxrec = o->tap.maxrec,
+			       .uploads = o->tap.uploads, .nuploads = o->tap.nuploads };
 	struct http_request rq;
 	char *url = join_url(base, "sync");
 	if (!o->async && tap_request_build(&q, url, NULL, &rq) < 0)
@@ -564,8 +489,8 @@ run_query(struct opts *o, struct http_client *client, const char *base, const ch
 			snprintf(msg, msglen, "%s", m);
 		else if (overflow) {
 			char limit[64] = "the service's row limit";
-			if (o->maxrec >= 0)
-				snprintf(limit, sizeof limit, "MAXREC=%ld", o->maxrec);
+			if (o->tap.maxrec >= 0)
+				snprintf(limit, sizeof limit, "MAXREC=%ld", o->tap.maxrec);
 			fprintf(stderr, "vo-tap: %sresult truncated at %lu rows by %s%s\n",
 				o->fail_on_overflow ? "" : "warning: ",
 				t.chosen ? t.chosen->nrows : 0UL, limit,
@@ -588,7 +513,7 @@ run_query(struct opts *o, struct http_client *client, const char *base, const ch
 int
 main(int argc, char **argv)
 {
-	struct opts o = { .maxrec = -1, .out.format = TW_TSV };
+	struct opts o = { .tap.maxrec = -1, .out.format = TW_TSV };
 	char msg[1024];
 	int code;
 
@@ -601,28 +526,11 @@ main(int argc, char **argv)
 		die(VT_EX_SOFTWARE, "out of memory");
 
 	/* the query, bound, before anything touches the network */
-	char *query = NULL, *bound = NULL;
-	if (o.mode == M_QUERY) {
-		if (o.query)
-			query = strdup(o.query);
-		else if (o.query_file && strcmp(o.query_file, "-")) {
-			int fd = open(o.query_file, O_RDONLY);
-			if (fd < 0)
-				die(VT_EX_NOINPUT, "%s: %s", o.query_file, strerror(errno));
-			query = slurp(fd, o.query_file);
-			close(fd);
-		} else {
-			if (isatty(0))
-				bad_usage("no query: give it as an argument, with -q FILE, or on stdin");
-			query = slurp(0, "stdin");
-		}
-		if (!query)
-			die(VT_EX_SOFTWARE, "out of memory");
-		if (!query[strspn(query, " \t\r\n")])
-			bad_usage("the query is empty");
-		bound = adql_bind(query, o.params, o.nparams, msg, sizeof msg);
-		if (!bound)
+	char *bound = NULL;
+	if (o.mode == M_QUERY && !(bound = tap_cli_query(&o.tap, o.query, &code, msg, sizeof msg))) {
+		if (code == VT_EX_USAGE)
 			bad_usage("%s", msg);
+		die(code, "%s", msg);
 	}
 
 	struct cred_store cs = {0};
@@ -646,14 +554,8 @@ main(int argc, char **argv)
 	if (final != code)
 		fprintf(stderr, "vo-tap: %s\n", msg);
 
-	for (size_t i = 0; i < o.nuploads; i++)
-		tap_upload_free(&o.uploads[i]);
-	for (size_t i = 0; i < o.nparams; i++)
-		adql_param_free(&o.params[i]);
-	free(o.uploads);
-	free(o.params);
+	tap_cli_free(&o.tap);
 	tabout_opts_free(&o.out);
-	free(query);
 	free(bound);
 	free(base);
 	free(service);

@@ -244,3 +244,150 @@ tap_request_free(struct tap_query *q)
 	q->upload_param = NULL;
 	q->parts = NULL;
 }
+
+static void *
+grow(void *v, size_t n, size_t size)
+{
+	return realloc(v, (n + 1) * size);
+}
+
+int
+tap_option(struct tap_cli *t, int c, int base, const char *arg, char *err, size_t errlen)
+{
+	switch (c) {
+	case 'q':
+		t->query_file = arg;
+		return 1;
+	case 'p': {
+		struct adql_param *np = grow(t->params, t->nparams, sizeof *np);
+		if (!np) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		t->params = np;
+		if (adql_param_parse(arg, &t->params[t->nparams], err, errlen) < 0)
+			return -1;
+		t->nparams++;
+		return 1;
+	}
+	case 'u': {
+		struct tap_upload *nu = grow(t->uploads, t->nuploads, sizeof *nu);
+		if (!nu) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		t->uploads = nu;
+		if (tap_upload_parse(arg, &t->uploads[t->nuploads], err, errlen) < 0)
+			return -1;
+		t->nuploads++;
+		return 1;
+	}
+	case 'm': {
+		char *end;
+		errno = 0;
+		long v = strtol(arg, &end, 10);
+		if (errno || *end || end == arg || v < 0) {
+			snprintf(err, errlen, "--maxrec wants a row count, not '%s'", arg);
+			return -1;
+		}
+		t->maxrec = v;
+		return 1;
+	}
+	default:
+		if (c == base) {
+			t->lang = arg;
+			return 1;
+		}
+		return 0;
+	}
+}
+
+/* The whole of fd as a string, or NULL. */
+static char *
+slurp(int fd)
+{
+	size_t len = 0, cap = 4096;
+	char *s = malloc(cap);
+	while (s) {
+		if (len + 1 >= cap) {
+			char *ns = realloc(s, cap *= 2);
+			if (!ns)
+				break;
+			s = ns;
+		}
+		ssize_t n = read(fd, s + len, cap - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n < 0)
+				break;
+			s[len] = '\0';
+			return s;
+		}
+		len += (size_t)n;
+	}
+	free(s);
+	return NULL;
+}
+
+char *
+tap_cli_query(struct tap_cli *t, const char *arg, int *code, char *err, size_t errlen)
+{
+	char *q = NULL;
+
+	*code = 0;
+	if (arg && t->query_file) {
+		snprintf(err, errlen, "a query and -q FILE: give one");
+		*code = VT_EX_USAGE;
+		return NULL;
+	}
+	if (arg) {
+		q = strdup(arg);
+	} else if (t->query_file && strcmp(t->query_file, "-")) {
+		int fd = open(t->query_file, O_RDONLY);
+		if (fd < 0) {
+			snprintf(err, errlen, "%s: %s", t->query_file, strerror(errno));
+			*code = VT_EX_NOINPUT;
+			return NULL;
+		}
+		q = slurp(fd);
+		close(fd);
+	} else {
+		if (!t->query_file && isatty(0)) {
+			snprintf(err, errlen, "no query: give it as an argument, with -q FILE, or on stdin");
+			*code = VT_EX_USAGE;
+			return NULL;
+		}
+		q = slurp(0);
+	}
+	if (!q) {
+		snprintf(err, errlen, "reading the query: %s", errno ? strerror(errno) : "out of memory");
+		*code = VT_EX_IOERR;
+		return NULL;
+	}
+	if (!q[strspn(q, " \t\r\n")]) {
+		free(q);
+		snprintf(err, errlen, "the query is empty");
+		*code = VT_EX_USAGE;
+		return NULL;
+	}
+	char *bound = adql_bind(q, t->params, t->nparams, err, errlen);
+	free(q);
+	if (!bound)
+		*code = VT_EX_USAGE;
+	return bound;
+}
+
+void
+tap_cli_free(struct tap_cli *t)
+{
+	for (size_t i = 0; i < t->nuploads; i++)
+		tap_upload_free(&t->uploads[i]);
+	for (size_t i = 0; i < t->nparams; i++)
+		adql_param_free(&t->params[i]);
+	free(t->uploads);
+	free(t->params);
+	t->uploads = NULL;
+	t->params = NULL;
+	t->nuploads = t->nparams = 0;
+}

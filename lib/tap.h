@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "adql.h"
 #include "http.h"
 
 /* -u NAME=FILE or NAME=URL */
@@ -50,5 +51,44 @@ void tap_upload_free(struct tap_upload *u);
 int tap_request_build(struct tap_query *q, const char *url, const char *const *extra,
 		      struct http_request *rq);
 void tap_request_free(struct tap_query *q);
+
+/* The query options of vo-tap and vo-job: -q FILE, -p NAME=VALUE,
+ * -u NAME=FILE|URL, -m MAXREC (put "q:p:u:m:" in the short options) and
+ * --lang LANG (getopt_long returns base for it). */
+struct tap_cli {
+	const char *query_file;
+	const char *lang;
+	long maxrec;			/* -1: the service's default */
+	struct adql_param *params;
+	size_t nparams;
+	struct tap_upload *uploads;
+	size_t nuploads;
+};
+
+#define TAP_LONGOPTS(base) \
+	{ "query-file", required_argument, NULL, 'q' }, \
+	{ "param", required_argument, NULL, 'p' }, \
+	{ "upload", required_argument, NULL, 'u' }, \
+	{ "maxrec", required_argument, NULL, 'm' }, \
+	{ "lang", required_argument, NULL, (base) }
+#define TAP_NLONGOPTS 1
+
+#define TAP_HELP \
+"  -q, --query-file FILE   read the query from FILE (- for stdin); without a\n" \
+"                          QUERY argument it is read from stdin\n" \
+"  -p NAME=VALUE           bind VALUE to :NAME in the query as a quoted literal\n" \
+"                          (NAME:s=VALUE a string, NAME:n=VALUE a number)\n" \
+"  -u NAME=FILE|URL        upload a table (VOTable, TSV, CSV) as TAP_UPLOAD.NAME\n" \
+"  -m, --maxrec N          ask for at most N rows\n" \
+"      --lang LANG         query language (default ADQL)\n"
+
+/* If c (from getopt_long) is one of the above, take it and return 1, or
+ * -1 with a message for a bad value; else return 0. */
+int tap_option(struct tap_cli *t, int c, int base, const char *arg, char *err, size_t errlen);
+/* The query: arg, else the -q file, else standard input, bound with the
+ * -p parameters; malloc'd, or NULL with an exit code in *code and a
+ * message (64 for no query or a bad binding, 66 for a missing file). */
+char *tap_cli_query(struct tap_cli *t, const char *arg, int *code, char *err, size_t errlen);
+void tap_cli_free(struct tap_cli *t);
 
 #endif
