@@ -62,6 +62,11 @@ usage(void)
 "  -s, --service URL|NAME  the TAP service (default: $VO_TAP_SERVICE)\n"
 TAP_HELP
 "      --run               submit: start the job at once\n"
+"      --execution-duration SECS, --destruction TIME\n"
+"                          submit, set: the job's run time limit and when the\n"
+"                          service may delete it (ISO 8601)\n"
+"      --phase PHASE, --after TIME, --last N\n"
+"                          list: the service's UWS 1.1 filters\n"
 "      --timeout SECS      wait: give up after SECS (0: just check); else the\n"
 "                          network timeout\n"
 "  -o, --output FILE       result: write FILE atomically\n"
