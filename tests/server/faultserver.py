@@ -31,6 +31,12 @@ Endpoints (GET and POST; query parameters as shown):
                                U:T) arrived, else 401 with WWW-Authenticate
   /status?code=N               that status, a short text body
   /echo                        the request (method, headers, body) as JSON
+  /dispo?name=N[&star=1][&file=NAME]
+                               with Content-Disposition: attachment;
+                               filename="N" (or filename*=UTF-8''N)
+  /breakfirst?key=K[&bytes=N][&file=NAME]
+                               the first GET of each key is cut after N
+                               bytes; later ones honour Range: bytes=N-
   /uws/MODE/NAME[/SUB]         canned UWS job NAME.xml (result NAME.result);
                                MODE ok, flakyN, stallS, resetN, truncate, breakonce
                                (the first result download breaks, then
@@ -323,6 +329,47 @@ class Handler(BaseHTTPRequestHandler):
             return None
         self.send_text(200, element(sub))
 
+
+    def h_dispo(self, q):
+        """/dispo?name=N&file=F: F with Content-Disposition filename=N
+        (star=1: as filename*=UTF-8''N)."""
+        data, ctype = self.payload(q)
+        name = q.get("name", "x")
+        if q.get("star"):
+            cd = "attachment; filename*=UTF-8''%s" % urllib.parse.quote(name)
+        else:
+            cd = 'attachment; filename="%s"' % name.replace('"', '\\"')
+        self.send(200, data, ctype, [("Content-Disposition", cd)])
+
+    def h_breakfirst(self, q):
+        """/breakfirst?key=K&file=F[&bytes=N]: the first GET of each key
+        declares the full length, sends N bytes (default half) and closes;
+        later requests are served whole, honouring Range: bytes=N-."""
+        if self.command == "HEAD":
+            data, ctype = self.payload(q)
+            return self.send(200, data, ctype, [("Accept-Ranges", "bytes")])
+        key = "breakfirst/" + q.get("key", "")
+        with counters_lock:
+            counters[key] = counters.get(key, 0) + 1
+            n = counters[key]
+        data, ctype = self.payload(q)
+        if n == 1:
+            cut = int(q.get("bytes", str(len(data) // 2)))
+            self.send_response(200)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data[:cut])
+            self.wfile.flush()
+            self.close_connection = True
+            return None
+        rng = self.headers.get("Range", "")
+        if rng.startswith("bytes=") and rng.endswith("-") and rng[6:-1].isdigit() \
+                and int(rng[6:-1]) < len(data):
+            start = int(rng[6:-1])
+            return self.send(206, data[start:], ctype,
+                             [("Content-Range", "bytes %d-%d/%d" % (start, len(data) - 1, len(data)))])
+        self.send(200, data, ctype, [("Accept-Ranges", "bytes")])
 
 def main():
     ap = argparse.ArgumentParser(description="fault-injecting HTTP test server")

@@ -1,0 +1,159 @@
+#!/usr/bin/env bats
+# vo-datalink against DataLink documents served by the fault server.
+
+load lib/faultserver
+
+setup_file() {
+	export FS_DIR="$BATS_FILE_TMPDIR/files"
+	mkdir -p "$FS_DIR"
+	fs_start fs
+	# a links document: every kind of row the vocabulary test needs, an
+	# error row, a nested DataLink document, a service descriptor
+	link() {	# ID URL SEMANTICS TYPE [ERROR]
+		printf '<TR><TD>%s</TD><TD>%s</TD><TD/><TD>%s</TD><TD>%s</TD><TD>d</TD><TD>%s</TD><TD>1</TD><TD>%s</TD></TR>\n' \
+			"$1" "$2" "${5:-}" "$3" "$4" "x$3"
+	}
+	{
+		cat <<'H'
+<?xml version="1.0" encoding="UTF-8"?>
+<VOTABLE version="1.3" xmlns="http://www.ivoa.net/xml/VOTable/v1.3">
+<RESOURCE type="results"><TABLE>
+<FIELD name="ID" datatype="char" arraysize="*" ID="id"/>
+<FIELD name="access_url" datatype="char" arraysize="*"/>
+<FIELD name="service_def" datatype="char" arraysize="*"/>
+<FIELD name="error_message" datatype="char" arraysize="*"/>
+<FIELD name="semantics" datatype="char" arraysize="*"/>
+<FIELD name="description" datatype="char" arraysize="*"/>
+<FIELD name="content_type" datatype="char" arraysize="*"/>
+<FIELD name="content_length" datatype="long"/>
+<FIELD name="eso_category" datatype="char" arraysize="*"/>
+<DATA><TABLEDATA>
+H
+		link ivo://x?a "$fs_URL/files/a.fits" '#this' application/fits
+		link ivo://x?a "$fs_URL/files/a.png" '#preview-image' image/png
+		link ivo://x?a "$fs_URL/files/a-plot.png" '#preview-plot' image/png
+		link ivo://x?a "$fs_URL/files/a-thumb.jpg" '#thumbnail' image/jpeg
+		link ivo://x?a "$fs_URL/files/bias.fits" '#bias' application/fits
+		link ivo://x?a "$fs_URL/files/nested.vot" '#calibration' 'application/x-votable+xml;content=datalink'
+		link ivo://x?b '' '#this' '' 'NotFoundFault: no dataset b'
+		cat <<'T'
+</TABLEDATA></DATA></TABLE></RESOURCE>
+<RESOURCE type="meta" utype="adhoc:service" ID="soda">
+<PARAM name="standardID" datatype="char" arraysize="*" value="ivo://ivoa.net/std/SODA#sync-1.0"/>
+<PARAM name="accessURL" datatype="char" arraysize="*" value="http://example.org/soda"/>
+<GROUP name="inputParams">
+<PARAM name="ID" datatype="char" arraysize="*" ref="id" value=""/>
+<PARAM name="BAND" datatype="double" arraysize="2" unit="m" value=""><VALUES><MIN value="3e-7"/><MAX value="1e-6"/></VALUES></PARAM>
+<PARAM name="POL" datatype="char" arraysize="*" value=""><VALUES><OPTION value="I"/><OPTION value="Q"/></VALUES></PARAM>
+</GROUP></RESOURCE>
+</VOTABLE>
+T
+	} > "$FS_DIR/links.vot"
+	# the nested document links back to itself: --follow must stop
+	sed -e "s|$fs_URL/files/a|$fs_URL/files/n|g" -e "s|ivo://x?a|ivo://x?n|g" \
+		-e "s|$fs_URL/files/nested.vot|$fs_URL/files/nested.vot|" "$FS_DIR/links.vot" > "$FS_DIR/nested.vot"
+}
+
+teardown_file() {
+	fs_stop_all
+}
+
+setup() {
+	fs_clear_log fs
+	T="$BATS_TEST_TMPDIR"
+}
+
+# vo-datalink with its stderr kept apart, in $T/stderr
+dl() {
+	"$VT_BIN/vo-datalink" "$@" 2> "$BATS_TEST_TMPDIR/stderr"
+}
+
+@test "the links of a document as TSV, extra columns kept, error rows on stderr" {
+	run dl "$fs_URL/files/links.vot"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "$(printf 'ID\taccess_url\tservice_def\terror_message\tsemantics\tdescription\tcontent_type\tcontent_length\teso_category')" ]
+	[ "${#lines[@]}" -eq 7 ]
+	[[ "${lines[1]}" == "ivo://x?a	$fs_URL/files/a.fits		"*"#this	d	application/fits	1	x#this" ]]
+	[ "$(cat "$T/stderr")" = "vo-datalink: ivo://x?b: NotFoundFault: no dataset b" ]
+}
+
+@test "--semantics follows the vocabulary: #preview takes its narrower terms" {
+	run dl --semantics '#preview' "$fs_URL/files/links.vot"
+	[ "$status" -eq 0 ]
+	got=$(echo "$output" | awk -F'\t' 'NR > 1 { print $5 }' | tr '\n' ' ')
+	[ "$got" = "#preview-image #preview-plot #thumbnail " ]
+	run dl --semantics calibration "$fs_URL/files/links.vot"
+	got=$(echo "$output" | awk -F'\t' 'NR > 1 { print $5 }' | tr '\n' ' ')
+	[ "$got" = "#bias #calibration " ]
+	run dl --semantics '#preview-image' "$fs_URL/files/links.vot"
+	[ "$(echo "$output" | awk 'NR > 1' | wc -l)" -eq 1 ]
+	run dl --semantics http://www.ivoa.net/rdf/datalink/core#this "$fs_URL/files/links.vot"
+	[ "$(echo "$output" | awk -F'\t' 'NR > 1 { print $5 }')" = "#this" ]
+}
+
+@test "--content-type filters on the type's start" {
+	run dl --content-type image/ "$fs_URL/files/links.vot"
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | awk -F'\t' 'NR > 1 { print $7 }' | sort -u | tr '\n' ' ')" = "image/jpeg image/png " ]
+}
+
+@test "--services lists the descriptors with their input parameters" {
+	run dl --services "$fs_URL/files/links.vot"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "$(printf 'service\tstandardID\taccessURL\tparam\tdatatype\tarraysize\tunit\tucd\tmin\tmax\toptions\tref\tvalue')" ]
+	echo "$output" | grep -qxF "soda	ivo://ivoa.net/std/SODA#sync-1.0	http://example.org/soda	ID	char	*						id	"
+	echo "$output" | grep -qxF "soda	ivo://ivoa.net/std/SODA#sync-1.0	http://example.org/soda	BAND	double	2	m		3e-7	1e-6			"
+	echo "$output" | grep -q "	POL	char	\*					I|Q	"
+}
+
+@test "-s LINKS --id: many IDs batched into few POSTs" {
+	args=()
+	for i in $(seq 250); do args+=(--id "ivo://x?$i"); done
+	run dl -s "$fs_URL/files/links.vot" "${args[@]}"
+	[ "$status" -eq 0 ]
+	[ "$(grep -c '"method": "POST"' "$fs_LOG")" -eq 3 ]
+	grep '"method": "POST"' "$fs_LOG" | head -n 1 | grep -q 'ID=ivo%3A%2F%2Fx%3F100'
+	# one header, the rows of three answers
+	[ "$(echo "$output" | grep -c '^ID	')" -eq 1 ]
+	[ "$(echo "$output" | grep -c '#preview-image')" -eq 3 ]
+}
+
+@test "a table on stdin: DataLink URLs of an ObsCore-like table, --keep joins back" {
+	printf 'obs_id\tz\taccess_url\taccess_format\nA\t0.02\t%s\t%s\nB\t0.03\thttp://127.0.0.1:9/b.fits\timage/fits\n' \
+		"$fs_URL/files/links.vot" 'application/x-votable+xml;content=datalink' > "$T/obscore.tsv"
+	run dl --keep obs_id --keep z --semantics this < "$T/obscore.tsv"
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "obs_id	z	ID	access_url	"* ]]
+	[[ "${lines[1]}" == "A	0.02	ivo://x?a	$fs_URL/files/a.fits	"* ]]
+	[ "${#lines[@]}" -eq 2 ]
+}
+
+@test "a table on stdin with --column; a missing column is a usage error" {
+	printf 'url\n%s\n' "$fs_URL/files/links.vot" > "$T/urls.tsv"
+	run dl --column url --semantics this < "$T/urls.tsv"
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | awk 'NR > 1' | wc -l)" -eq 1 ]
+	run dl --column nosuch < "$T/urls.tsv"
+	[ "$status" -eq 64 ]
+	grep -q "no column 'nosuch'" "$T/stderr"
+}
+
+@test "--follow reads nested DataLink documents, to a bounded depth" {
+	run dl --follow=2 --semantics this "$fs_URL/files/links.vot"
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | awk -F'\t' 'NR > 1 { print $1 }' | tr '\n' ' ')" = "ivo://x?a ivo://x?n ivo://x?n " ]
+	# the document and its self-linking child twice: three requests, no more
+	[ "$(grep -c '"method": "GET"' "$fs_LOG")" -eq 3 ]
+	run dl --semantics this "$fs_URL/files/links.vot"
+	[ "$(echo "$output" | awk 'NR > 1' | wc -l)" -eq 1 ]
+}
+
+@test "not a DataLink document, an HTTP error: clear errors" {
+	printf 'x\n' > "$FS_DIR/plain.txt"
+	run dl "$fs_URL/files/plain.txt"
+	[ "$status" -eq 65 ]
+	[ "$(wc -l < "$T/stderr")" -eq 1 ]
+	grep -q '^vo-datalink: ' "$T/stderr"
+	run dl "$fs_URL/status?code=404"
+	[ "$status" -eq 76 ]
+}
