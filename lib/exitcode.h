@@ -7,6 +7,7 @@ enum {
 	VT_EX_SERVICE = 1,	/* the service reported an error (QUERY_STATUS=ERROR) */
 	VT_EX_ABORTED = 2,	/* vo-job wait: a job was aborted */
 	VT_EX_OVERFLOW = 3,	/* result truncated, with --fail-on-overflow */
+	VT_EX_EMPTY = 4,	/* vo-soda: the cutout is empty, nothing matched */
 	VT_EX_USAGE = 64,	/* bad command line */
 	VT_EX_DATAERR = 65,	/* malformed or unsupported input data */
 	VT_EX_NOINPUT = 66,	/* input file missing or unreadable */

@@ -1,0 +1,97 @@
+#!/usr/bin/env bats
+# vo-soda against the local DaCHS SODA service of the test images.
+
+load lib/dachs
+
+setup() {
+	dachs_env
+	T="$BATS_TEST_TMPDIR"
+	cd "$T"
+	DL="$VT_DACHS_URL/img/q/dl/dlmeta?ID=img/data/img01.fits"
+	SODA="$VT_DACHS_URL/img/q/dl/dlget"
+	S="$VT_BIN/vo-soda"
+}
+
+# header KEY FILE: the value of a FITS header card
+header() {
+	head -c 28800 "$2" | fold -w 80 | sed -n "s/^$1 *= *\([^ /]*\).*/\1/p" | head -n 1 | tr -d "'"
+}
+
+# covers FILE RA DEC: the pixel of (RA, DEC) is inside the image (TAN, small field)
+covers() {
+	awk -v ra="$2" -v dec="$3" -v cr1="$(header CRVAL1 "$1")" -v cr2="$(header CRVAL2 "$1")" \
+	    -v cp1="$(header CRPIX1 "$1")" -v cp2="$(header CRPIX2 "$1")" \
+	    -v d1="$(header CDELT1 "$1")" -v d2="$(header CDELT2 "$1")" \
+	    -v n1="$(header NAXIS1 "$1")" -v n2="$(header NAXIS2 "$1")" 'BEGIN {
+		x = cp1 + (ra - cr1) * cos(dec * 3.14159265358979 / 180) / d1
+		y = cp2 + (dec - cr2) / d2
+		exit !(x >= 0.5 && x <= n1 + 0.5 && y >= 0.5 && y <= n2 + 0.5)
+	}'
+}
+
+@test "a cutout from a DataLink URL: smaller than the dataset, covering the centre asked for" {
+	run "$S" --circle 10.51 -3.24 0.02 -o cut.fits "$DL"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'cut.fits\t%s' "$(wc -c < cut.fits)")" ]
+	[ "$(head -c 6 cut.fits)" = "SIMPLE" ]
+	full=$("$VT_BIN/vo-datalink" --semantics this "$DL" | awk -F'\t' 'NR == 2 { print $2 }')
+	curl -s -f -L -o full.fits "$full"
+	[ "$(head -c 6 full.fits)" = "SIMPLE" ]
+	[ "$(wc -c < cut.fits)" -lt "$(wc -c < full.fits)" ]
+	[ "$(header NAXIS1 cut.fits)" -lt "$(header NAXIS1 full.fits)" ]
+	covers cut.fits 10.51 -3.24
+	! covers cut.fits 10.56 -3.19
+}
+
+@test "without -o: the name the service gives, or one from the dataset ID" {
+	run "$S" --circle 10.5 -3.25 0.01 "$DL"
+	[ "$status" -eq 0 ]
+	f=$(echo "$output" | cut -f1)
+	[ -s "$f" ]
+	[[ "$f" != */* ]]
+	[[ "$f" != .* ]]
+}
+
+@test "a circle outside the declared coverage is refused before anything is sent" {
+	run "$S" -v --circle 200 80 0.01 -o far.fits "$DL"
+	[ "$status" -eq 64 ]
+	[[ "$output" == *"does not reach the dataset"*"nothing was sent"* ]]
+	[[ "$output" != *"GET /img/q/dl/dlget"* ]]
+	[ ! -e far.fits ]
+}
+
+@test "a parameter the service does not declare is refused before sending" {
+	run "$S" --band 600nm 700nm -o b.fits "$DL"
+	[ "$status" -eq 64 ]
+	[[ "$output" == *"takes no parameter BAND"* ]]
+	[ ! -e b.fits ]
+}
+
+@test "an empty cutout is its own outcome: exit 4, no file" {
+	# inside the declared covering circle, outside the square image
+	run "$S" --circle 10.585 -3.25 0.001 -o empty.fits "$DL"
+	[ "$status" -eq 4 ]
+	[[ "$output" == *"the cutout is empty"* ]]
+	[ ! -e empty.fits ]
+	[ -z "$(ls -A)" ]
+}
+
+@test "-s SODA_URL --id ID with a SODA POS" {
+	run "$S" -s "$SODA" --id img/data/img02.fits --pos 'CIRCLE 10.5 -3.25 0.01' -o p.fits
+	[ "$status" -eq 0 ]
+	[ "$(head -c 6 p.fits)" = "SIMPLE" ]
+	covers p.fits 10.5 -3.25
+}
+
+@test "usage errors: no cutout, no dataset, a bad number, a bad band unit" {
+	run "$S" "$DL"
+	[ "$status" -eq 64 ]
+	run "$S" --circle 10 -3 0.1
+	[ "$status" -eq 64 ]
+	run "$S" --circle 10 x 0.1 "$DL"
+	[ "$status" -eq 64 ]
+	[[ "$output" == *"wants numbers"* ]]
+	run "$S" --band 600parsec 700nm "$DL"
+	[ "$status" -eq 64 ]
+	[[ "$output" == *"unknown unit"* ]]
+}
