@@ -1,4 +1,5 @@
 /* vo-datalink: the related products of datasets, from DataLink services. */
+#include <err.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -68,18 +69,6 @@ struct run {
 	int code;
 };
 
-static void __attribute__((noreturn, format(printf, 2, 3)))
-die(int code, const char *fmt, ...)
-{
-	va_list ap;
-	fprintf(stderr, "vo-datalink: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(code);
-}
-
 static void __attribute__((noreturn, format(printf, 1, 2)))
 bad_usage(const char *fmt, ...)
 {
@@ -125,7 +114,7 @@ grow(void *v, size_t n, size_t size)
 {
 	void *nv = realloc(v, (n + 1) * size);
 	if (!nv)
-		die(VT_EX_SOFTWARE, "out of memory");
+		errx(VT_EX_SOFTWARE, "out of memory");
 	return nv;
 }
 
@@ -134,7 +123,7 @@ xstrdup(const char *s)
 {
 	char *d = strdup(s ? s : "");
 	if (!d)
-		die(VT_EX_SOFTWARE, "out of memory");
+		errx(VT_EX_SOFTWARE, "out of memory");
 	return d;
 }
 
@@ -298,7 +287,7 @@ fetch_links(struct run *r, const char *url, const char *const *form)
 	char msg[1024];
 
 	if (!p)
-		die(VT_EX_SOFTWARE, "out of memory");
+		errx(VT_EX_SOFTWARE, "out of memory");
 	r->parser = p;
 	struct http_request rq = { .method = form ? "POST" : "GET", .url = url, .form = form,
 				   .idempotent = true };
@@ -398,7 +387,7 @@ read_input(struct run *r, struct input *in)
 	while ((n = read(0, first, sizeof first)) < 0 && errno == EINTR)
 		;
 	if (n < 0)
-		die(VT_EX_IOERR, "stdin: %s", strerror(errno));
+		errx(VT_EX_IOERR, "stdin: %s", strerror(errno));
 	size_t i = 0;
 	while (i < (size_t)n && (first[i] == ' ' || first[i] == '\n' || first[i] == '\r' || first[i] == '\t'))
 		i++;
@@ -428,7 +417,7 @@ read_input(struct run *r, struct input *in)
 		}
 	}
 	if (in->code)
-		die(in->code, "%s", in->msg);
+		errx(in->code, "%s", in->msg);
 	free(in->keep_cols);
 	return 0;
 }
@@ -534,9 +523,9 @@ main(int argc, char **argv)
 	struct cred_store cs = {0};
 	code = net_setup(&o.net, first, "vo-datalink", &cs, &r.client, msg, sizeof msg);
 	if (code)
-		die(code, "%s", msg);
+		errx(code, "%s", msg);
 	if ((code = output_open(&out, o.output, msg, sizeof msg)) != 0)
-		die(code, "%s", msg);
+		errx(code, "%s", msg);
 	r.ob = &out.ob;
 
 	/* the links service with IDs: batched POSTs of repeated ID */
@@ -544,7 +533,7 @@ main(int argc, char **argv)
 		size_t n = o.nids - i < BATCH ? o.nids - i : BATCH;
 		const char **form = calloc(2 * n + 1, sizeof *form);
 		if (!form)
-			die(VT_EX_SOFTWARE, "out of memory");
+			errx(VT_EX_SOFTWARE, "out of memory");
 		for (size_t k = 0; k < n; k++) {
 			form[2 * k] = "ID";
 			form[2 * k + 1] = o.ids[i + k];

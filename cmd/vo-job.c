@@ -1,4 +1,5 @@
 /* vo-job: asynchronous TAP (UWS) jobs from the shell and from cron. */
+#include <err.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -79,18 +80,6 @@ TABOUT_HELP
 	exit(0);
 }
 
-static void __attribute__((noreturn, format(printf, 2, 3)))
-die(int code, const char *fmt, ...)
-{
-	va_list ap;
-	fprintf(stderr, "vo-job: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(code);
-}
-
 static void __attribute__((noreturn, format(printf, 1, 2)))
 bad_usage(const char *fmt, ...)
 {
@@ -108,7 +97,7 @@ grow(void *v, size_t n, size_t size)
 {
 	void *nv = realloc(v, (n + 1) * size);
 	if (!nv)
-		die(VT_EX_SOFTWARE, "out of memory");
+		errx(VT_EX_SOFTWARE, "out of memory");
 	return nv;
 }
 
@@ -125,7 +114,7 @@ journal_path(void)
 {
 	char *p = journal_default_path();
 	if (!p)
-		die(VT_EX_CONFIG, "no journal: set VO_JOURNAL or HOME");
+		errx(VT_EX_CONFIG, "no journal: set VO_JOURNAL or HOME");
 	return p;
 }
 
@@ -140,7 +129,7 @@ read_query(struct opts *o)
 	if (!q) {
 		if (code == VT_EX_USAGE)
 			bad_usage("%s", msg);
-		die(code, "%s", msg);
+		errx(code, "%s", msg);
 	}
 	return q;
 }
@@ -155,7 +144,7 @@ cmd_submit(struct opts *o, struct http_client *client, const char *base)
 
 	for (size_t i = 0; i < o->tap.nuploads; i++)
 		if ((code = tap_upload_prepare(&o->tap.uploads[i], msg, sizeof msg)) != 0)
-			die(code, "%s", msg);
+			errx(code, "%s", msg);
 	struct tap_query q = { .lang = o->tap.lang, .query = query, .maxrec = o->tap.maxrec,
 			       .uploads = o->tap.uploads, .nuploads = o->tap.nuploads };
 	const char *extra[8];
@@ -171,7 +160,7 @@ cmd_submit(struct opts *o, struct http_client *client, const char *base)
 	extra[n] = NULL;
 	code = job_submit(client, base, &q, false, extra, &url, msg, sizeof msg);
 	if (!url)
-		die(code, "%s", msg);
+		errx(code, "%s", msg);
 
 	/* the URL first: whatever fails next, the job is not lost */
 	printf("%s\n", url);
@@ -261,9 +250,9 @@ cmd_info(struct opts *o, struct http_client *client)
 	struct output out;
 	int code = job_fetch(client, o->args[0], 0, UWS_UNKNOWN, &j, msg, sizeof msg);
 	if (code)
-		die(code, "%s", msg);
+		errx(code, "%s", msg);
 	if ((code = output_open(&out, NULL, msg, sizeof msg)) != 0)
-		die(code, "%s", msg);
+		errx(code, "%s", msg);
 	if (o->out.format == TW_JSON)
 		uws_job_write_json(&j, &out.ob);
 	else
@@ -280,15 +269,15 @@ cmd_error(struct opts *o, struct http_client *client)
 	struct uws_job j = {0};
 	int code = job_fetch(client, o->args[0], 0, UWS_UNKNOWN, &j, msg, sizeof msg);
 	if (code)
-		die(code, "%s", msg);
+		errx(code, "%s", msg);
 	if (j.phase != UWS_ERROR && !j.has_error) {
 		uws_job_free(&j);
-		die(VT_EX_USAGE, "%s: the job is %s, not in ERROR", o->args[0], uws_phase_name(j.phase));
+		errx(VT_EX_USAGE, "%s: the job is %s, not in ERROR", o->args[0], uws_phase_name(j.phase));
 	}
 	char *text = job_error_message(client, o->args[0], &j, msg, sizeof msg);
 	uws_job_free(&j);
 	if (!text)
-		die(VT_EX_PROTOCOL, "%s", msg);
+		errx(VT_EX_PROTOCOL, "%s", msg);
 	printf("%s\n", text);
 	free(text);
 	return 0;
@@ -308,7 +297,7 @@ cmd_set(struct opts *o, struct http_client *client)
 		code = job_param_set(client, o->args[0], "destruction", o->destruction,
 				     msg, sizeof msg);
 	if (code)
-		die(code, "%s", msg);
+		errx(code, "%s", msg);
 	return 0;
 }
 
@@ -464,18 +453,18 @@ cmd_result(struct opts *o, struct http_client *client)
 	struct uws_job j = {0};
 	int code = job_fetch(client, o->args[0], 0, UWS_UNKNOWN, &j, msg, sizeof msg);
 	if (code)
-		die(code, "%s", msg);
+		errx(code, "%s", msg);
 	if (j.phase != UWS_COMPLETED) {
 		enum uws_phase ph = j.phase;
 		uws_job_free(&j);
-		die(ph == UWS_ERROR ? VT_EX_SERVICE : uws_phase_final(ph) ? VT_EX_NOINPUT : VT_EX_TEMPFAIL,
+		errx(ph == UWS_ERROR ? VT_EX_SERVICE : uws_phase_final(ph) ? VT_EX_NOINPUT : VT_EX_TEMPFAIL,
 		    "%s: the job is %s, not COMPLETED%s", o->args[0], uws_phase_name(ph),
 		    ph == UWS_ERROR ? " (see vo-job error)" : "");
 	}
 	const char *href = job_result_href(&j);
 	if (!href || !*href) {
 		uws_job_free(&j);
-		die(VT_EX_PROTOCOL, "%s: the job has no result", o->args[0]);
+		errx(VT_EX_PROTOCOL, "%s: the job has no result", o->args[0]);
 	}
 	if (o->url_only) {
 		printf("%s\n", href);
@@ -485,13 +474,13 @@ cmd_result(struct opts *o, struct http_client *client)
 
 	struct output out;
 	if ((code = output_open(&out, o->output, msg, sizeof msg)) != 0)
-		die(code, "%s", msg);
+		errx(code, "%s", msg);
 	struct tabout t;
 	tabout_init(&t, &o->out, &out.ob);
 	struct vot_handler h = tabout_handler(&t);
 	struct vot_parser *p = vot_parser_new(&h);
 	if (!p)
-		die(VT_EX_SOFTWARE, "out of memory");
+		errx(VT_EX_SOFTWARE, "out of memory");
 	tabout_attach(&t, p);
 	code = job_download(client, href, p, msg, sizeof msg);
 	if (!code) {
@@ -582,7 +571,7 @@ cmd_list(struct opts *o, struct http_client *client, const char *base)
 	int code;
 
 	if ((code = output_open(&out, NULL, msg, sizeof msg)) != 0)
-		die(code, "%s", msg);
+		errx(code, "%s", msg);
 	r.ob = &out.ob;
 	if (o->local) {
 		const char *f[] = { "url", "service", "submitted", "phase", "updated", "digest", "query" };
@@ -605,7 +594,7 @@ cmd_list(struct opts *o, struct http_client *client, const char *base)
 		}
 		char *url = malloc(len);
 		if (!url)
-			die(VT_EX_SOFTWARE, "out of memory");
+			errx(VT_EX_SOFTWARE, "out of memory");
 		size_t k = (size_t)snprintf(url, len, "%s/async", base);
 		for (int i = 0; i < 3; i++)
 			if (enc[i])
@@ -803,7 +792,7 @@ main(int argc, char **argv)
 	if (!strcmp(o.cmd, "submit") || (!strcmp(o.cmd, "list") && !o.local)) {
 		char *service = service_resolve(o.service, "VO_TAP_SERVICE", &code, msg, sizeof msg);
 		if (!service)
-			die(code, "%s", msg);
+			errx(code, "%s", msg);
 		base = tap_base_url(service);
 		free(service);
 		where = base;
@@ -817,7 +806,7 @@ main(int argc, char **argv)
 	struct http_client *client = NULL;
 	code = net_setup(&o.net, where, "vo-job", &cs, &client, msg, sizeof msg);
 	if (code)
-		die(code, "%s", msg);
+		errx(code, "%s", msg);
 
 	if (!strcmp(o.cmd, "submit"))
 		code = cmd_submit(&o, client, base);

@@ -74,18 +74,6 @@ NET_HELP
 	exit(0);
 }
 
-static void __attribute__((noreturn, format(printf, 2, 3)))
-die(int code, const char *fmt, ...)
-{
-	va_list ap;
-	fprintf(stderr, "vo-tap: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(code);
-}
-
 static void __attribute__((noreturn, format(printf, 1, 2)))
 bad_usage(const char *fmt, ...)
 {
@@ -200,7 +188,7 @@ join_url(const char *base, const char *path)
 	size_t n = strlen(base) + strlen(path) + 2;
 	char *u = malloc(n);
 	if (!u)
-		die(VT_EX_SOFTWARE, "out of memory");
+		errx(VT_EX_SOFTWARE, "out of memory");
 	snprintf(u, n, "%s/%s", base, path);
 	return u;
 }
@@ -263,17 +251,17 @@ run_metadata(struct opts *o, struct http_client *client, const char *base,
 		url = join_url(base, "tables");
 		char *tail = http_urlencode(o->table);
 		if (!tail)
-			die(VT_EX_SOFTWARE, "out of memory");
+			errx(VT_EX_SOFTWARE, "out of memory");
 		free(one);
 		one = malloc(strlen(url) + strlen(tail) + 2);
 		if (!one)
-			die(VT_EX_SOFTWARE, "out of memory");
+			errx(VT_EX_SOFTWARE, "out of memory");
 		sprintf(one, "%s/%s", url, tail);
 		free(tail);
 		size_t mark = ob->len;
 		vp = vosi_parser_new(kind, o->table, write_row, &l);
 		if (!vp)
-			die(VT_EX_SOFTWARE, "out of memory");
+			errx(VT_EX_SOFTWARE, "out of memory");
 		code = fetch_vosi(client, one, vp, &status, msg, msglen);
 		vosi_parser_free(vp);
 		free(one);
@@ -291,7 +279,7 @@ run_metadata(struct opts *o, struct http_client *client, const char *base,
 	}
 	vp = vosi_parser_new(kind, o->table, write_row, &l);
 	if (!vp)
-		die(VT_EX_SOFTWARE, "out of memory");
+		errx(VT_EX_SOFTWARE, "out of memory");
 	code = fetch_vosi(client, url, vp, &status, msg, msglen);
 	if (code && status == 404 && o->mode == M_EXAMPLES)
 		snprintf(msg, msglen, "the service publishes no examples (%s: HTTP 404)", url);
@@ -320,7 +308,7 @@ check_uploads(struct opts *o, struct http_client *client, const char *base,
 	long status = 0;
 
 	if (!vp)
-		die(VT_EX_SOFTWARE, "out of memory");
+		errx(VT_EX_SOFTWARE, "out of memory");
 	int code = fetch_vosi(client, url, vp, &status, msg, msglen);
 	if (code) {
 		if (o->net.verbose)
@@ -454,14 +442,14 @@ run_query(struct opts *o, struct http_client *client, const char *base, const ch
 	struct http_request rq;
 	char *url = join_url(base, "sync");
 	if (!o->async && tap_request_build(&q, url, NULL, &rq) < 0)
-		die(VT_EX_SOFTWARE, "out of memory");
+		errx(VT_EX_SOFTWARE, "out of memory");
 
 	struct tabout t;
 	tabout_init(&t, &o->out, ob);
 	struct vot_handler h = tabout_handler(&t);
 	struct vot_parser *p = vot_parser_new(&h);
 	if (!p)
-		die(VT_EX_SOFTWARE, "out of memory");
+		errx(VT_EX_SOFTWARE, "out of memory");
 	tabout_attach(&t, p);
 
 	if (o->async)
@@ -520,28 +508,28 @@ main(int argc, char **argv)
 	parse_args(argc, argv, &o);
 	char *service = service_resolve(o.service, "VO_TAP_SERVICE", &code, msg, sizeof msg);
 	if (!service)
-		die(code, "%s", msg);
+		errx(code, "%s", msg);
 	char *base = tap_base_url(service);
 	if (!base)
-		die(VT_EX_SOFTWARE, "out of memory");
+		errx(VT_EX_SOFTWARE, "out of memory");
 
 	/* the query, bound, before anything touches the network */
 	char *bound = NULL;
 	if (o.mode == M_QUERY && !(bound = tap_cli_query(&o.tap, o.query, &code, msg, sizeof msg))) {
 		if (code == VT_EX_USAGE)
 			bad_usage("%s", msg);
-		die(code, "%s", msg);
+		errx(code, "%s", msg);
 	}
 
 	struct cred_store cs = {0};
 	struct http_client *client = NULL;
 	code = net_setup(&o.net, base, "vo-tap", &cs, &client, msg, sizeof msg);
 	if (code)
-		die(code, "%s", msg);
+		errx(code, "%s", msg);
 
 	struct output out;
 	if ((code = output_open(&out, o.output, msg, sizeof msg)) != 0)
-		die(code, "%s", msg);
+		errx(code, "%s", msg);
 
 	if (o.mode != M_QUERY) {
 		code = run_metadata(&o, client, base, &out.ob, msg, sizeof msg);
