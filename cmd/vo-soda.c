@@ -1,5 +1,6 @@
 /* vo-soda: server-side cutouts (IVOA SODA) of a dataset. */
 #include <ctype.h>
+#include <err.h>
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -15,6 +16,7 @@
 #include "exitcode.h"
 #include "http.h"
 #include "netopts.h"
+#include "numfmt.h"
 #include "version.h"
 #include "vot.h"
 #include "votfetch.h"
@@ -33,18 +35,6 @@ struct opts {
 	size_t nparams;
 	struct net_cli net;
 };
-
-static void __attribute__((noreturn, format(printf, 2, 3)))
-die(int code, const char *fmt, ...)
-{
-	va_list ap;
-	fprintf(stderr, "vo-soda: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(code);
-}
 
 static void __attribute__((noreturn, format(printf, 1, 2)))
 bad_usage(const char *fmt, ...)
@@ -92,12 +82,12 @@ add_param(struct opts *o, const char *name, const char *value)
 {
 	struct param *np = realloc(o->params, (o->nparams + 1) * sizeof *np);
 	if (!np)
-		die(VT_EX_SOFTWARE, "out of memory");
+		errx(VT_EX_SOFTWARE, "out of memory");
 	o->params = np;
 	o->params[o->nparams].name = strdup(name);
 	o->params[o->nparams].value = strdup(value);
 	if (!o->params[o->nparams].name || !o->params[o->nparams].value)
-		die(VT_EX_SOFTWARE, "out of memory");
+		errx(VT_EX_SOFTWARE, "out of memory");
 	o->nparams++;
 }
 
@@ -137,6 +127,20 @@ wavelength(const char *s)
 	bad_usage("--band: unknown unit '%s' (m, cm, mm, um, nm, A, Hz, kHz, MHz, GHz)", end);
 }
 
+/* The numbers joined by spaces, each in its shortest exact form, into buf
+ * (room for n * NUMFMT_MAX bytes). */
+static void
+join_numbers(char *buf, const double *v, size_t n)
+{
+	char *p = buf;
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			*p++ = ' ';
+		p += fmt_double(v[i], p);
+	}
+	*p = '\0';
+}
+
 /* ----------------------------------------------------------- descriptor */
 
 struct soda {
@@ -146,17 +150,17 @@ struct soda {
 	size_t ninputs;
 };
 
-/* The ID value a descriptor's ID parameter refers to: the links table's
- * column it names, on a row using this service. */
-struct idrow {
-	const char *service_id;
-	char *id;
+/* The links table's (ID, service_def) pairs: the descriptor comes after
+ * the table, so the dataset's ID is chosen once the parse is done. */
+struct idrows {
+	char **id, **svc;
+	size_t n;
 };
 
 static int
 id_row(void *ctx, const struct vot_table *t, const struct vot_cell *c)
 {
-	struct idrow *r = ctx;
+	struct idrows *r = ctx;
 	size_t fid = SIZE_MAX, fsvc = SIZE_MAX;
 	for (size_t i = 0; i < t->nfields; i++) {
 		if (!strcasecmp(t->fields[i].name, "ID"))
@@ -166,23 +170,31 @@ id_row(void *ctx, const struct vot_table *t, const struct vot_cell *c)
 	}
 	if (fid == SIZE_MAX || c[fid].null)
 		return 0;
-	bool ours = fsvc != SIZE_MAX && r->service_id && !c[fsvc].null && !strcmp(c[fsvc].s, r->service_id);
-	if (!r->id || ours) {
-		free(r->id);
-		r->id = strdup(c[fid].s);
-	}
+	char **ni = realloc(r->id, (r->n + 1) * sizeof *ni);
+	if (ni)
+		r->id = ni;
+	char **ns = realloc(r->svc, (r->n + 1) * sizeof *ns);
+	if (ns)
+		r->svc = ns;
+	if (!ni || !ns)
+		return -1;
+	r->id[r->n] = strdup(c[fid].s);
+	r->svc[r->n] = strdup(fsvc != SIZE_MAX && !c[fsvc].null ? c[fsvc].s : "");
+	if (!r->id[r->n] || !r->svc[r->n])
+		return -1;
+	r->n++;
 	return 0;
 }
 
 static int
 find_soda(struct http_client *client, const char *url, struct vot_parser **pp, struct soda *s)
 {
-	struct idrow *r = calloc(1, sizeof *r);
-	struct vot_handler h = { .ctx = r, .row = id_row };
+	struct idrows rows = {0};
+	struct vot_handler h = { .ctx = &rows, .row = id_row };
 	struct vot_parser *p = vot_parser_new(&h);
 	char msg[1024];
-	if (!p || !r)
-		die(VT_EX_SOFTWARE, "out of memory");
+	if (!p)
+		errx(VT_EX_SOFTWARE, "out of memory");
 	struct http_request rq = { .method = "GET", .url = url };
 	int code = votfetch(client, &rq, p, msg, sizeof msg);
 	if (!code && vot_parser_finish(p) != VOT_OK) {
@@ -190,7 +202,7 @@ find_soda(struct http_client *client, const char *url, struct vot_parser **pp, s
 		code = VT_EX_DATAERR;
 	}
 	if (code)
-		die(code, "%s: %s", url, msg);
+		errx(code, "%s: %s", url, msg);
 	const struct vot_doc *d = vot_parser_doc(p);
 	for (size_t i = 0; i < d->nresources && !s->access_url; i++) {
 		const struct vot_resource *res = &d->resources[i];
@@ -214,27 +226,26 @@ find_soda(struct http_client *client, const char *url, struct vot_parser **pp, s
 		for (size_t k = 0; k < s->ninputs; k++)
 			if (!strcasecmp(s->inputs[k].name, "ID") && s->inputs[k].value && *s->inputs[k].value)
 				s->id = strdup(s->inputs[k].value);
-		r->service_id = res->id;
+		if (!s->id) {
+			/* the ID parameter refers (ref) to the links' ID column:
+			 * the row using this service, else the first */
+			for (size_t k = 0; k < rows.n && !s->id; k++)
+				if (res->id && !strcmp(rows.svc[k], res->id))
+					s->id = strdup(rows.id[k]);
+			if (!s->id && rows.n)
+				s->id = strdup(rows.id[0]);
+		}
 	}
 	if (!s->access_url)
-		die(VT_EX_PROTOCOL, "%s: no SODA sync service in this DataLink document", url);
-	if (!s->id) {
-		/* the ID comes from the links table (the parameter's ref) */
-		struct vot_parser *p2;
-		h.ctx = r;
-		p2 = vot_parser_new(&h);
-		code = p2 ? votfetch(client, &rq, p2, msg, sizeof msg) : VT_EX_SOFTWARE;
-		if (!code)
-			vot_parser_finish(p2);
-		vot_parser_free(p2);
-		if (r->id)
-			s->id = r->id;
-		else
-			die(VT_EX_PROTOCOL, "%s: the SODA descriptor gives no dataset ID", url);
-	} else {
-		free(r->id);
+		errx(VT_EX_PROTOCOL, "%s: no SODA sync service in this DataLink document", url);
+	if (!s->id)
+		errx(VT_EX_PROTOCOL, "%s: the SODA descriptor gives no dataset ID", url);
+	for (size_t k = 0; k < rows.n; k++) {
+		free(rows.id[k]);
+		free(rows.svc[k]);
 	}
-	free(r);
+	free(rows.id);
+	free(rows.svc);
 	*pp = p;
 	return 0;
 }
@@ -396,7 +407,7 @@ default_name(const char *id)
 	size_t n = strlen(b) + 16;
 	char *name = malloc(n);
 	if (!name)
-		die(VT_EX_SOFTWARE, "out of memory");
+		errx(VT_EX_SOFTWARE, "out of memory");
 	const char *dot = strrchr(b, '.');
 	if (dot && dot != b)
 		snprintf(name, n, "%.*s-cutout%s", (int)(dot - b), b, dot);
@@ -449,14 +460,16 @@ main(int argc, char **argv)
 		switch (c) {
 		case 's': o.soda = optarg; break;
 		case O_ID: o.id = optarg; break;
-		case O_CIRCLE:
+		case O_CIRCLE: {
 			if (optind + 3 > argc)
 				bad_usage("--circle wants RA DEC R");
-			snprintf(buf, sizeof buf, "%.17g %.17g %.17g", number(argv[optind], "--circle"),
-				 number(argv[optind + 1], "--circle"), number(argv[optind + 2], "--circle"));
+			double v[3] = { number(argv[optind], "--circle"), number(argv[optind + 1], "--circle"),
+					number(argv[optind + 2], "--circle") };
+			join_numbers(buf, v, 3);
 			add_param(&o, "CIRCLE", buf);
 			optind += 3;
 			break;
+		}
 		case O_POLYGON: {
 			size_t n = 0, len = 0;
 			char poly[4096] = "";
@@ -468,9 +481,11 @@ main(int argc, char **argv)
 				if (end == argv[optind] || *end)
 					break;	/* not a number: the next option */
 				optind++;
-				len += (size_t)snprintf(poly + len, sizeof poly - len, "%s%.17g", n ? " " : "", d);
+				if (n)
+					poly[len++] = ' ';
+				len += (size_t)fmt_double(d, poly + len);
 				n++;
-				if (len >= sizeof poly - 32)
+				if (len + NUMFMT_MAX + 2 >= sizeof poly)
 					bad_usage("--polygon: too many points");
 			}
 			if (n < 6 || n % 2)
@@ -483,19 +498,21 @@ main(int argc, char **argv)
 			if (optind + 2 > argc)
 				bad_usage("--band wants LO HI");
 			double a = wavelength(argv[optind]), b = wavelength(argv[optind + 1]);
-			snprintf(buf, sizeof buf, "%.17g %.17g", a < b ? a : b, a < b ? b : a);
+			double v[2] = { a < b ? a : b, a < b ? b : a };
+			join_numbers(buf, v, 2);
 			add_param(&o, "BAND", buf);
 			optind += 2;
 			break;
 		}
-		case O_TIME:
+		case O_TIME: {
 			if (optind + 2 > argc)
 				bad_usage("--time wants LO HI (MJD)");
-			snprintf(buf, sizeof buf, "%.17g %.17g", number(argv[optind], "--time"),
-				 number(argv[optind + 1], "--time"));
+			double v[2] = { number(argv[optind], "--time"), number(argv[optind + 1], "--time") };
+			join_numbers(buf, v, 2);
 			add_param(&o, "TIME", buf);
 			optind += 2;
 			break;
+		}
 		case O_POL: add_param(&o, "POL", optarg); break;
 		case 'p': {
 			const char *eq = strchr(optarg, '=');
@@ -503,7 +520,7 @@ main(int argc, char **argv)
 				bad_usage("-p wants NAME=VALUE, not '%s'", optarg);
 			char *name = strndup(optarg, (size_t)(eq - optarg));
 			if (!name)
-				die(VT_EX_SOFTWARE, "out of memory");
+				errx(VT_EX_SOFTWARE, "out of memory");
 			add_param(&o, name, eq + 1);
 			free(name);
 			break;
@@ -531,7 +548,7 @@ main(int argc, char **argv)
 	struct http_client *client = NULL;
 	int code = net_setup(&o.net, o.datalink ? o.datalink : o.soda, "vo-soda", &cs, &client, msg, sizeof msg);
 	if (code)
-		die(code, "%s", msg);
+		errx(code, "%s", msg);
 
 	struct soda s = {0};
 	struct vot_parser *doc = NULL;
@@ -539,7 +556,7 @@ main(int argc, char **argv)
 		find_soda(client, o.datalink, &doc, &s);
 		for (size_t i = 0; i < o.nparams; i++)
 			if (!check(&s, &o.params[i], msg, sizeof msg))
-				die(VT_EX_USAGE, "%s; nothing was sent", msg);
+				errx(VT_EX_USAGE, "%s; nothing was sent", msg);
 	} else {
 		s.access_url = strdup(o.soda);
 		s.id = strdup(o.id);
@@ -556,7 +573,7 @@ main(int argc, char **argv)
 	}
 	char *url = malloc(len);
 	if (!url || !eid)
-		die(VT_EX_SOFTWARE, "out of memory");
+		errx(VT_EX_SOFTWARE, "out of memory");
 	size_t k = (size_t)snprintf(url, len, "%s%cID=%s", s.access_url, strchr(s.access_url, '?') ? '&' : '?', eid);
 	for (size_t i = 0; i < o.nparams; i++)
 		k += (size_t)snprintf(url + k, len - k, "&%s=%s", o.params[i].name, enc[i]);
