@@ -454,6 +454,15 @@ xml_info(struct outbuf *ob, const struct vot_info *in)
 }
 
 static void
+xml_option(struct outbuf *ob, const struct vot_option *o)
+{
+	ob_puts(ob, "<OPTION");
+	xml_attr(ob, "name", o->name);
+	xml_attr(ob, "value", o->value ? o->value : "");
+	ob_puts(ob, "/>");
+}
+
+static void
 xml_field(struct outbuf *ob, const char *elem, const struct vot_field *f)
 {
 	const char *datatype = f->datatype ? f->datatype :
@@ -477,7 +486,7 @@ xml_field(struct outbuf *ob, const char *elem, const struct vot_field *f)
 	if (f->value || strcmp(elem, "PARAM") == 0)
 		xml_attr(ob, "value", f->value ? f->value : "");
 	const struct vot_values *v = &f->values;
-	bool values = v->null || v->min || v->max;
+	bool values = v->null || v->min || v->max || v->noptions;
 	if (!f->description && !values) {
 		ob_puts(ob, "/>\n");
 		return;
@@ -491,7 +500,7 @@ xml_field(struct outbuf *ob, const char *elem, const struct vot_field *f)
 	if (values) {
 			ob_puts(ob, "  <VALUES");
 		xml_attr(ob, "null", v->null);
-		if (!v->min && !v->max) {
+		if (!v->min && !v->max && !v->noptions) {
 			ob_puts(ob, "/>\n");
 		} else {
 			ob_puts(ob, ">");
@@ -507,12 +516,54 @@ xml_field(struct outbuf *ob, const char *elem, const struct vot_field *f)
 				xml_attr(ob, "inclusive", v->max_inclusive ? "yes" : "no");
 				ob_puts(ob, "/>");
 			}
+			for (size_t i = 0; i < v->noptions; i++)
+				xml_option(ob, &v->options[i]);
 			ob_puts(ob, "</VALUES>\n");
 		}
 	}
 	ob_puts(ob, "</");
 	ob_puts(ob, elem);
 	ob_puts(ob, ">\n");
+}
+
+static void
+xml_group(struct outbuf *ob, const struct vot_group *g)
+{
+	ob_puts(ob, "<GROUP");
+	xml_attr(ob, "ID", g->id);
+	xml_attr(ob, "name", g->name);
+	xml_attr(ob, "ref", g->ref);
+	xml_attr(ob, "ucd", g->ucd);
+	xml_attr(ob, "utype", g->utype);
+	ob_puts(ob, ">\n");
+	if (g->description) {
+		ob_puts(ob, "<DESCRIPTION>");
+		xml_puts(ob, g->description);
+		ob_puts(ob, "</DESCRIPTION>\n");
+	}
+	for (size_t i = 0; i < g->nparams; i++)
+		xml_field(ob, "PARAM", &g->params[i]);
+	for (size_t i = 0; i < g->ngroups; i++)
+		xml_group(ob, &g->groups[i]);
+	ob_puts(ob, "</GROUP>\n");
+}
+
+static void
+xml_meta_resource(struct outbuf *ob, const struct vot_resource *r)
+{
+	ob_puts(ob, "<RESOURCE");
+	xml_attr(ob, "ID", r->id);
+	xml_attr(ob, "name", r->name);
+	xml_attr(ob, "type", r->type);
+	xml_attr(ob, "utype", r->utype);
+	ob_puts(ob, ">\n");
+	for (size_t i = 0; i < r->ninfos; i++)
+		xml_info(ob, &r->infos[i]);
+	for (size_t i = 0; i < r->ngroups; i++)
+		xml_group(ob, &r->groups[i]);
+	for (size_t i = 0; i < r->nparams; i++)
+		xml_field(ob, "PARAM", &r->params[i]);
+	ob_puts(ob, "</RESOURCE>\n");
 }
 
 static const struct vot_resource *
@@ -575,6 +626,12 @@ votable_end(struct tw *w, const struct vot_doc *doc)
 	for (size_t i = w->res_infos; r && i < r->ninfos; i++)
 		xml_info(ob, &r->infos[i]);
 	ob_puts(ob, "</RESOURCE>\n");
+	/* Service descriptors (DataLink, SODA) refer to the table's columns:
+	 * without them a result written here could not be followed up. */
+	for (size_t i = 0; doc && i < doc->nresources; i++)
+		if (&doc->resources[i] != r && doc->resources[i].type &&
+		    !strcmp(doc->resources[i].type, "meta"))
+			xml_meta_resource(ob, &doc->resources[i]);
 	for (size_t i = w->doc_infos; doc && i < doc->ninfos; i++)
 		xml_info(ob, &doc->infos[i]);
 	ob_puts(ob, "</VOTABLE>\n");

@@ -378,3 +378,34 @@ bad() {
 	[ "$(cat "$d/result.tsv")" = precious ]
 	[ "$(ls -A "$d")" = result.tsv ]
 }
+
+@test "-f votable keeps service descriptors: DataLink and SODA stay usable downstream" {
+	cat > "$OUT.in" <<'X'
+<?xml version="1.0"?>
+<VOTABLE version="1.4" xmlns="http://www.ivoa.net/xml/VOTable/v1.3">
+<RESOURCE type="results"><TABLE>
+<FIELD name="did" ID="pubdid" datatype="char" arraysize="*"/>
+<DATA><TABLEDATA><TR><TD>ivo://x/~?a</TD></TR></TABLEDATA></DATA>
+</TABLE></RESOURCE>
+<RESOURCE type="meta" utype="adhoc:service" ID="soda" name="cutouts">
+<PARAM name="standardID" datatype="char" arraysize="*" value="ivo://ivoa.net/std/SODA#sync-1.0"/>
+<PARAM name="accessURL" datatype="char" arraysize="*" value="http://example.org/soda?a=1&amp;b=2"/>
+<GROUP name="inputParams">
+<PARAM name="ID" datatype="char" arraysize="*" ref="pubdid" value=""/>
+<PARAM name="BAND" datatype="double" arraysize="2" unit="m" xtype="interval" value=""><VALUES><MIN value="3e-7"/><MAX value="1e-6"/></VALUES></PARAM>
+<PARAM name="POL" datatype="char" arraysize="*" value=""><VALUES><OPTION name="Stokes I" value="I"/><OPTION value="Q"/></VALUES></PARAM>
+</GROUP></RESOURCE>
+</VOTABLE>
+X
+	run "$VOT" -f votable "$OUT.in"
+	[ "$status" -eq 0 ]
+	echo "$output" > "$OUT.vot"
+	grep -q '<RESOURCE ID="soda" name="cutouts" type="meta" utype="adhoc:service">' "$OUT.vot"
+	grep -q '<PARAM name="ID" datatype="char" arraysize="\*" ref="pubdid" value=""/>' "$OUT.vot"
+	grep -qF 'value="http://example.org/soda?a=1&amp;b=2"' "$OUT.vot"
+	grep -q '<OPTION name="Stokes I" value="I"/><OPTION value="Q"/>' "$OUT.vot"
+	# read back: the same descriptor, the same rows
+	run "$VOT" --info "$OUT.vot"
+	echo "$output" | grep -q 'group:inputParams	PARAM	BAND'
+	[ "$("$VOT" "$OUT.vot")" = "$(printf 'did\nivo://x/~?a')" ]
+}
