@@ -37,14 +37,18 @@ struct opts {
 	const char *output;
 	bool services;
 	int follow;			/* depth to follow nested DataLink documents */
+	const char **follow_sem;	/* --follow-semantics: follow these too */
+	size_t nfollow_sem;
 	struct net_cli net;
 	char **urls;
 	int nurls;
 };
 
-/* One URL to fetch, with the kept values of the row it came from. */
+/* One URL to fetch, or one ID for the links service, with the kept
+ * values of the row it came from. */
 struct todo {
 	char *url;
+	char *id;
 	char **kept;
 	int depth;
 };
@@ -62,6 +66,10 @@ struct run {
 	size_t *map;			/* output column -> field index, SIZE_MAX absent */
 	size_t f_id, f_url, f_err, f_sem, f_type;
 	char **kept;
+	const struct todo *batch;	/* IDs sent in one POST: kept values by ID */
+	size_t nbatch;
+	bool *answered;			/* per batch entry: the service gave links */
+	const char *retry_id;		/* one ID asked again: its links, whatever ID they name */
 	int depth;
 	struct todo *more;		/* --follow */
 	size_t nmore;
@@ -87,10 +95,12 @@ usage(void)
 	printf(
 "usage: vo-datalink [-s LINKS_URL --id ID...] [--semantics TERM]... [--content-type TYPE]\n"
 "                   [--keep COL]... [--column COL] [--services] [--follow[=DEPTH]]\n"
+"                   [--follow-semantics TERM]...\n"
 "                   [-o FILE] [--timeout SECS] [--token-file FILE] [-v] [URL...]\n"
 "The links of datasets, from DataLink documents: given as URLs, as IDs of\n"
-"a links service (-s, --id), or on stdin as a table with a column of\n"
-"DataLink URLs (access_url where access_format says datalink, or --column).\n"
+"a links service (-s, --id), or on stdin as a table: a VOTable whose DataLink\n"
+"service descriptor names its ID column, or a table with a column of DataLink\n"
+"URLs (access_url where access_format says datalink, or --column).\n"
 "Writes the links as TSV: ID, access_url, service_def, error_message,\n"
 "semantics, description, content_type, content_length and any other\n"
 "columns the service gives.  Links with an error_message go to stderr.\n"
@@ -103,6 +113,8 @@ usage(void)
 "      --column COL        the input column holding DataLink URLs\n"
 "      --services          list the service descriptors and their parameters\n"
 "      --follow[=DEPTH]    also read links that are DataLink documents (depth 3)\n"
+"      --follow-semantics TERM  follow the links of TERM whatever their content\n"
+"                          type (ESO's calSelector associations); repeatable\n"
 "  -o, --output FILE       write FILE atomically instead of stdout\n"
 NET_HELP
 "  -h, --help;  -V, --version\n");
@@ -195,6 +207,18 @@ cell(const struct vot_cell *c, size_t i)
 	return i == SIZE_MAX || c[i].null ? "" : c[i].s;
 }
 
+static void
+put_link(struct run *r, const struct vot_cell *c, char **kept)
+{
+	bool first = true;
+	for (size_t k = 0; k < r->o->nkeep; k++, first = false)
+		put_field(r->ob, kept ? kept[k] : "", first);
+	for (size_t i = 0; i < r->ncols; i++, first = false)
+		put_field(r->ob, cell(c, r->map[i]), first);
+	ob_putc(r->ob, '\n');
+	r->rows++;
+}
+
 static int
 links_row(void *ctx, const struct vot_table *t, const struct vot_cell *c)
 {
@@ -202,6 +226,14 @@ links_row(void *ctx, const struct vot_table *t, const struct vot_cell *c)
 	const struct opts *o = r->o;
 	(void)t;
 
+	char **kept = r->kept;
+	const char *id = r->retry_id ? r->retry_id : cell(c, r->f_id);
+	for (size_t i = 0; r->batch && i < r->nbatch; i++)
+		if (!strcmp(r->batch[i].id, id)) {
+			r->answered[i] = true;
+			if (kept == r->kept)
+				kept = r->batch[i].kept;
+		}
 	const char *err = cell(c, r->f_err);
 	if (*err) {
 		fprintf(stderr, "vo-datalink: %s: %s\n", cell(c, r->f_id), err);
@@ -210,10 +242,17 @@ links_row(void *ctx, const struct vot_table *t, const struct vot_cell *c)
 	}
 	const char *sem = cell(c, r->f_sem);
 	const char *type = cell(c, r->f_type);
-	if (r->depth < o->follow && strstr(type, "content=datalink") && *cell(c, r->f_url)) {
+	bool follow = strstr(type, "content=datalink") != NULL;
+	for (size_t i = 0; i < o->nfollow_sem && !follow; i++)
+		follow = dl_semantics_match(sem, o->follow_sem[i]);
+	/* each nested document once per input row: self-links end here */
+	for (size_t i = 0; i < r->nmore && follow; i++)
+		if (r->more[i].kept == kept && !strcmp(r->more[i].url, cell(c, r->f_url)))
+			follow = false;
+	if (r->depth < o->follow && follow && *cell(c, r->f_url)) {
 		r->more = grow(r->more, r->nmore, sizeof *r->more);
 		r->more[r->nmore++] = (struct todo){ .url = xstrdup(cell(c, r->f_url)),
-						     .kept = r->kept, .depth = r->depth + 1 };
+						     .kept = kept, .depth = r->depth + 1 };
 	}
 	if (o->nsemantics) {
 		bool ok = false;
@@ -224,13 +263,19 @@ links_row(void *ctx, const struct vot_table *t, const struct vot_cell *c)
 	}
 	if (o->content_type && strncasecmp(type, o->content_type, strlen(o->content_type)))
 		return 0;
-	bool first = true;
-	for (size_t k = 0; k < o->nkeep; k++, first = false)
-		put_field(r->ob, r->kept ? r->kept[k] : "", first);
-	for (size_t i = 0; i < r->ncols; i++, first = false)
-		put_field(r->ob, cell(c, r->map[i]), first);
-	ob_putc(r->ob, '\n');
-	r->rows++;
+	if (!r->batch || !o->nkeep) {
+		put_link(r, c, r->kept);
+		return r->ob->err ? -1 : 0;
+	}
+	/* a batch of IDs: the link goes with every input row of its ID */
+	bool matched = false;
+	for (size_t i = 0; i < r->nbatch; i++)
+		if (!strcmp(r->batch[i].id, id)) {
+			put_link(r, c, r->batch[i].kept);
+			matched = true;
+		}
+	if (!matched)
+		put_link(r, c, NULL);
 	return r->ob->err ? -1 : 0;
 }
 
@@ -316,9 +361,12 @@ fetch_links(struct run *r, const char *url, const char *const *form)
 
 /* ---------------------------------------------------------- the input */
 
-/* A table on stdin: a column of DataLink URLs, and the kept columns. */
+/* A table on stdin: a column of DataLink URLs, or of IDs for the links
+ * service its descriptor names, and the kept columns. */
 struct input {
 	struct run *r;
+	char *links_url;		/* from the descriptor: url_col holds IDs */
+	char *id_ref;			/* the ID parameter's ref: a FIELD's ID */
 	size_t url_col, fmt_col;
 	size_t *keep_cols;
 	struct todo *todo;
@@ -333,8 +381,19 @@ input_begin(void *ctx, const struct vot_table *t)
 	struct input *in = ctx;
 	const struct opts *o = in->r->o;
 	const char *col = o->column ? o->column : "access_url";
+	if (t->index != 0)
+		return VOT_SKIP;
 	in->url_col = field_index(t, col);
 	in->fmt_col = o->column ? SIZE_MAX : field_index(t, "access_format");
+	if (in->links_url) {
+		in->url_col = SIZE_MAX;
+		in->fmt_col = SIZE_MAX;
+		for (size_t i = 0; i < t->nfields && in->url_col == SIZE_MAX; i++)
+			if (t->fields[i].id && !strcmp(t->fields[i].id, in->id_ref))
+				in->url_col = i;
+		if (in->url_col == SIZE_MAX)
+			in->url_col = field_index(t, in->id_ref);
+	}
 	if (in->url_col == SIZE_MAX) {
 		snprintf(in->msg, sizeof in->msg, "the input has no column '%s'%s", col,
 			 o->column ? "" : " (name the URL column with --column)");
@@ -375,8 +434,97 @@ input_row(void *ctx, const struct vot_table *t, const struct vot_cell *c)
 			kept[k] = xstrdup(cell(c, in->keep_cols[k]));
 	}
 	in->todo = grow(in->todo, in->ntodo, sizeof *in->todo);
-	in->todo[in->ntodo++] = (struct todo){ .url = xstrdup(url), .kept = kept };
+	in->todo[in->ntodo++] = in->links_url ? (struct todo){ .id = xstrdup(url), .kept = kept }
+					      : (struct todo){ .url = xstrdup(url), .kept = kept };
 	return 0;
+}
+
+/* The DataLink service descriptor of a result: a links service and the
+ * column its ID parameter refers to (the way pyVO's iter_datalinks goes). */
+static bool
+links_descriptor(const struct vot_doc *d, struct input *in)
+{
+	for (size_t i = 0; i < d->nresources; i++) {
+		const struct vot_resource *res = &d->resources[i];
+		if (!res->type || strcmp(res->type, "meta") || !res->utype ||
+		    strcasecmp(res->utype, "adhoc:service"))
+			continue;
+		const char *std = NULL, *acc = NULL, *ref = NULL;
+		for (size_t k = 0; k < res->nparams; k++) {
+			if (!strcmp(res->params[k].name, "standardID"))
+				std = res->params[k].value;
+			if (!strcmp(res->params[k].name, "accessURL"))
+				acc = res->params[k].value;
+		}
+		for (size_t g = 0; g < res->ngroups; g++)
+			for (size_t k = 0; k < res->groups[g].nparams; k++)
+				if (!strcasecmp(res->groups[g].params[k].name, "ID"))
+					ref = res->groups[g].params[k].ref;
+		if (std && !strncasecmp(std, "ivo://ivoa.net/std/DataLink#links", 33) &&
+		    acc && *acc && ref && *ref) {
+			in->links_url = xstrdup(acc);
+			in->id_ref = xstrdup(ref);
+			return true;
+		}
+	}
+	return false;
+}
+
+static int
+skip_tables(void *ctx, const struct vot_table *t)
+{
+	(void)ctx;
+	(void)t;
+	return VOT_SKIP;
+}
+
+/* A VOTable on stdin, copied to a temporary file while its document is
+ * read, since the descriptor may come after the table; then the rows. */
+static void
+read_votable_input(struct input *in, const char *first, size_t n)
+{
+	FILE *tmp = tmpfile();
+	if (!tmp)
+		err(VT_EX_CANTCREAT, "temporary file");
+	struct vot_handler skip = { .table_begin = skip_tables };
+	struct vot_parser *p = vot_parser_new(&skip);
+	if (!p)
+		errx(VT_EX_SOFTWARE, "out of memory");
+	enum vot_err e = vot_parser_feed(p, first, n);
+	if (fwrite(first, 1, n, tmp) != n)
+		err(VT_EX_IOERR, "temporary file");
+	char buf[1 << 16];
+	ssize_t k;
+	while (!e && (k = read(0, buf, sizeof buf)) > 0) {
+		e = vot_parser_feed(p, buf, (size_t)k);
+		if (fwrite(buf, 1, (size_t)k, tmp) != (size_t)k)
+			err(VT_EX_IOERR, "temporary file");
+	}
+	if (!e)
+		e = vot_parser_finish(p);
+	if (e)
+		errx(VT_EX_DATAERR, "stdin: %s", vot_parser_errmsg(p));
+	if (!in->r->o->column)
+		links_descriptor(vot_parser_doc(p), in);
+	vot_parser_free(p);
+
+	struct vot_handler h = { .ctx = in, .table_begin = input_begin, .row = input_row };
+	if (fflush(tmp) || fseek(tmp, 0, SEEK_SET))
+		err(VT_EX_IOERR, "temporary file");
+	if ((p = vot_parser_new(&h)) == NULL)
+		errx(VT_EX_SOFTWARE, "out of memory");
+	e = VOT_OK;
+	size_t got;
+	while (!e && (got = fread(buf, 1, sizeof buf, tmp)) > 0)
+		e = vot_parser_feed(p, buf, got);
+	if (!e)
+		e = vot_parser_finish(p);
+	if (e && !in->code) {
+		snprintf(in->msg, sizeof in->msg, "stdin: %s", vot_parser_errmsg(p));
+		in->code = VT_EX_DATAERR;
+	}
+	vot_parser_free(p);
+	fclose(tmp);
 }
 
 static int
@@ -394,19 +542,7 @@ read_input(struct run *r, struct input *in)
 	struct vot_handler h = { .ctx = in, .table_begin = input_begin, .row = input_row };
 	in->r = r;
 	if (i < (size_t)n && first[i] == '<') {
-		struct vot_parser *p = vot_parser_new(&h);
-		enum vot_err e = p ? vot_parser_feed(p, first, (size_t)n) : VOT_ENOMEM;
-		char buf[1 << 16];
-		ssize_t k;
-		while (!e && (k = read(0, buf, sizeof buf)) > 0)
-			e = vot_parser_feed(p, buf, (size_t)k);
-		if (!e)
-			e = vot_parser_finish(p);
-		if (e && !in->code) {
-			snprintf(in->msg, sizeof in->msg, "stdin: %s", vot_parser_errmsg(p));
-			in->code = VT_EX_DATAERR;
-		}
-		vot_parser_free(p);
+		read_votable_input(in, first, (size_t)n);
 	} else {
 		char msg[200];
 		struct tin_opts to = {0};
@@ -422,12 +558,43 @@ read_input(struct run *r, struct input *in)
 	return 0;
 }
 
+/* IDs of a batch the service said nothing about, one GET each: some
+ * services take one ID per request (DaCHS's ObsCore forwarder redirects
+ * a batch to the first ID's own service), others cut batches short. */
+static void
+retry_unanswered(struct run *r, const char *links_url, int *worst)
+{
+	for (size_t k = 0; k < r->nbatch; k++) {
+		bool dup = false;
+		for (size_t j = 0; j < k && !dup; j++)
+			dup = !strcmp(r->batch[j].id, r->batch[k].id);
+		if (r->answered[k] || dup)
+			continue;
+		/* a GET, so that a redirect keeps the ID */
+		char *eid = http_urlencode(r->batch[k].id);
+		size_t len = strlen(links_url) + (eid ? strlen(eid) : 0) + 8;
+		char *url = malloc(len);
+		if (!eid || !url)
+			errx(VT_EX_SOFTWARE, "out of memory");
+		snprintf(url, len, "%s%cID=%s", links_url, strchr(links_url, '?') ? '&' : '?', eid);
+		r->retry_id = r->batch[k].id;
+		int code = fetch_links(r, url, NULL);
+		r->retry_id = NULL;
+		free(url);
+		free(eid);
+		if (code && !*worst)
+			*worst = code;
+		if (!code && !r->answered[k])
+			fprintf(stderr, "vo-datalink: %s: the service gave no links\n", r->batch[k].id);
+	}
+}
+
 /* --------------------------------------------------------------- main */
 
 static void
 parse_args(int argc, char **argv, struct opts *o)
 {
-	enum { O_ID = 256, O_SEM, O_TYPE, O_KEEP, O_COLUMN, O_SERVICES, O_FOLLOW, O_NET };
+	enum { O_ID = 256, O_SEM, O_TYPE, O_KEEP, O_COLUMN, O_SERVICES, O_FOLLOW, O_FOLLOW_SEM, O_NET };
 	static const struct option longopts[] = {
 		{ "service", required_argument, NULL, 's' },
 		{ "id", required_argument, NULL, O_ID },
@@ -437,6 +604,7 @@ parse_args(int argc, char **argv, struct opts *o)
 		{ "column", required_argument, NULL, O_COLUMN },
 		{ "services", no_argument, NULL, O_SERVICES },
 		{ "follow", optional_argument, NULL, O_FOLLOW },
+		{ "follow-semantics", required_argument, NULL, O_FOLLOW_SEM },
 		{ "output", required_argument, NULL, 'o' },
 		NET_LONGOPTS(O_NET),
 		{ "verbose", no_argument, NULL, 'v' },
@@ -485,6 +653,12 @@ parse_args(int argc, char **argv, struct opts *o)
 			}
 			break;
 		}
+		case O_FOLLOW_SEM:
+			o->follow_sem = grow(o->follow_sem, o->nfollow_sem, sizeof *o->follow_sem);
+			o->follow_sem[o->nfollow_sem++] = optarg;
+			if (!o->follow)
+				o->follow = 3;
+			break;
 		case 'o': o->output = optarg; break;
 		case 'v': o->net.verbose++; break;
 		case 'h': usage(); break;
@@ -519,7 +693,8 @@ main(int argc, char **argv)
 			bad_usage("no input: give DataLink URLs, -s LINKS_URL --id ID, or a table on stdin");
 		read_input(&r, &in);
 	}
-	const char *first = o.links ? o.links : o.nurls ? o.urls[0] : in.ntodo ? in.todo[0].url : NULL;
+	const char *first = o.links ? o.links : o.nurls ? o.urls[0] : in.links_url ? in.links_url
+			  : in.ntodo ? in.todo[0].url : NULL;
 	struct cred_store cs = {0};
 	code = net_setup(&o.net, first, "vo-datalink", &cs, &r.client, msg, sizeof msg);
 	if (code)
@@ -545,11 +720,41 @@ main(int argc, char **argv)
 	for (int i = 0; i < o.nurls; i++)
 		if ((code = fetch_links(&r, o.urls[i], NULL)) != 0 && !worst)
 			worst = code;
-	for (size_t i = 0; i < in.ntodo; i++) {
+	for (size_t i = 0; i < in.ntodo && !in.links_url; i++) {
 		r.kept = in.todo[i].kept;
 		if ((code = fetch_links(&r, in.todo[i].url, NULL)) != 0 && !worst)
 			worst = code;
 	}
+	/* IDs from a result's descriptor: batched, each ID sent once */
+	for (size_t i = 0; i < in.ntodo && in.links_url; i += r.nbatch) {
+		r.batch = &in.todo[i];
+		r.nbatch = in.ntodo - i < BATCH ? in.ntodo - i : BATCH;
+		const char **form = calloc(2 * r.nbatch + 1, sizeof *form);
+		if (!form)
+			errx(VT_EX_SOFTWARE, "out of memory");
+		size_t nform = 0;
+		for (size_t k = 0; k < r.nbatch; k++) {
+			bool seen = false;
+			for (size_t j = 0; j < k && !seen; j++)
+				seen = !strcmp(r.batch[j].id, r.batch[k].id);
+			if (!seen) {
+				form[nform++] = "ID";
+				form[nform++] = r.batch[k].id;
+			}
+		}
+		r.answered = calloc(r.nbatch, sizeof *r.answered);
+		if (!r.answered)
+			errx(VT_EX_SOFTWARE, "out of memory");
+		if ((code = fetch_links(&r, in.links_url, form)) != 0 && !worst)
+			worst = code;
+		free(form);
+		if (!code)
+			retry_unanswered(&r, in.links_url, &worst);
+		free(r.answered);
+		r.answered = NULL;
+	}
+	r.batch = NULL;
+	r.kept = NULL;
 	/* --follow: nested links documents, breadth first, bounded depth */
 	for (size_t i = 0; i < r.nmore; i++) {
 		r.kept = r.more[i].kept;
@@ -566,8 +771,11 @@ main(int argc, char **argv)
 	if (final != worst)
 		fprintf(stderr, "vo-datalink: %s\n", msg);
 
+	free(in.links_url);
+	free(in.id_ref);
 	for (size_t i = 0; i < in.ntodo; i++) {
 		free(in.todo[i].url);
+		free(in.todo[i].id);
 		for (size_t k = 0; in.todo[i].kept && k < o.nkeep; k++)
 			free(in.todo[i].kept[k]);
 		free(in.todo[i].kept);
@@ -582,6 +790,7 @@ main(int argc, char **argv)
 	free(r.map);
 	free(o.ids);
 	free(o.semantics);
+	free(o.follow_sem);
 	free(o.keep);
 	net_free(&cs, r.client);
 	return final;

@@ -18,6 +18,20 @@ setup() {
 	curl -s -f -L "$url" | head -c 4 | od -An -c | grep -q 'P   N   G'
 }
 
+@test "vo-tap -f votable keeps the result's DataLink descriptor; vo-datalink batches its IDs" {
+	"$VT_BIN/vo-tap" -s "$VT_TAP_URL" -f votable "SELECT obs_id, obs_publisher_did FROM ivoa.obscore WHERE obs_collection = 'vo-tools img'" > "$T/oc.vot"
+	grep -q '<RESOURCE name="links" type="meta" utype="adhoc:service">' "$T/oc.vot"
+	grep -q '<PARAM name="ID" .*ref="obs_publisher_did"' "$T/oc.vot"
+	run sh -c "'$VT_BIN/vo-datalink' -v --keep obs_id --semantics this < '$T/oc.vot' 2> '$T/err'"
+	[ "$status" -eq 0 ]
+	# no access_url in the input: the IDs went to the descriptor's service
+	grep -q '^vo-datalink: POST .*/dlmeta$' "$T/err"
+	[ "$(echo "$output" | awk 'NR > 1' | wc -l)" -eq 20 ]
+	# each link with the obs_id of its own row
+	[ "$(echo "$output" | awk -F'\t' 'NR > 1 && substr($2, length($2) - length($1) + 1) != $1' | wc -l)" -eq 0 ]
+	[ "$(echo "$output" | awk -F'\t' 'NR > 1 { print $1 }' | sort -u | wc -l)" -eq 20 ]
+}
+
 @test "the same from TSV, with --keep joining the links back to the ObsCore rows" {
 	"$VT_BIN/vo-tap" -s "$VT_TAP_URL" "$Q ORDER BY obs_publisher_did" > "$T/obscore.tsv"
 	run sh -c "'$VT_BIN/vo-datalink' --keep obs_publisher_did --semantics this < '$T/obscore.tsv' 2>/dev/null"

@@ -138,14 +138,87 @@ dl() {
 	grep -q "no column 'nosuch'" "$T/stderr"
 }
 
-@test "--follow reads nested DataLink documents, to a bounded depth" {
+@test "--follow reads nested DataLink documents, each once, to a bounded depth" {
 	run dl --follow=2 --semantics this "$fs_URL/files/links.vot"
 	[ "$status" -eq 0 ]
-	[ "$(echo "$output" | awk -F'\t' 'NR > 1 { print $1 }' | tr '\n' ' ')" = "ivo://x?a ivo://x?n ivo://x?n " ]
-	# the document and its self-linking child twice: three requests, no more
-	[ "$(grep -c '"method": "GET"' "$fs_LOG")" -eq 3 ]
+	[ "$(echo "$output" | awk -F'\t' 'NR > 1 { print $1 }' | tr '\n' ' ')" = "ivo://x?a ivo://x?n " ]
+	# the document and its self-linking child once: two requests, no more
+	[ "$(grep -c '"method": "GET"' "$fs_LOG")" -eq 2 ]
 	run dl --semantics this "$fs_URL/files/links.vot"
 	[ "$(echo "$output" | awk 'NR > 1' | wc -l)" -eq 1 ]
+	# a chain of distinct documents c1 -> c2 -> ... -> c6: depth 2 reads three
+	for i in 1 2 3 4 5 6; do
+		sed -e "s|$fs_URL/files/nested.vot|$fs_URL/files/c$((i + 1)).vot|" \
+			-e "s|ivo://x?n|ivo://x?c$i|g" "$FS_DIR/nested.vot" > "$FS_DIR/c$i.vot"
+	done
+	fs_clear_log fs
+	run dl --follow=2 --semantics this "$fs_URL/files/c1.vot"
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | awk -F'\t' 'NR > 1 { print $1 }' | tr '\n' ' ')" = "ivo://x?c1 ivo://x?c2 ivo://x?c3 " ]
+	[ "$(grep -c '"method": "GET"' "$fs_LOG")" -eq 3 ]
+	run dl --follow --semantics this "$fs_URL/files/c1.vot"
+	[ "$(echo "$output" | awk 'NR > 1' | wc -l)" -eq 4 ]
+	run dl --follow=11 "$fs_URL/files/c1.vot"
+	[ "$status" -eq 64 ]
+}
+
+@test "--follow-semantics: ESO's calSelector links, plain VOTables, are followed by their term" {
+	# ESO marks the association as application/x-votable+xml without
+	# content=datalink, under a semantics term of its own
+	sem='http://archive.eso.org/rdf/datalink/eso#calSelector_raw2master'
+	sed -e "s|<TD>#calibration</TD>|<TD>$sem</TD>|" \
+		-e "s|application/x-votable+xml;content=datalink|application/x-votable+xml|" \
+		"$FS_DIR/links.vot" > "$FS_DIR/eso.vot"
+	grep -qF "<TD>$sem</TD><TD>d</TD><TD>application/x-votable+xml</TD>" "$FS_DIR/eso.vot"
+	# --follow alone does not take a plain VOTable for a links document
+	run dl --follow --semantics bias "$fs_URL/files/eso.vot"
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | awk -F'\t' 'NR > 1 { print $1 }' | tr '\n' ' ')" = "ivo://x?a " ]
+	run dl --follow-semantics "$sem" --semantics bias "$fs_URL/files/eso.vot"
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | awk -F'\t' 'NR > 1 { print $1 "," $2 }' | tr '\n' ' ')" = "ivo://x?a,$fs_URL/files/bias.fits ivo://x?n,$fs_URL/files/bias.fits " ]
+	[ "$(grep -c '"method": "GET"' "$fs_LOG")" -eq 3 ]
+}
+
+@test "a VOTable result with a DataLink descriptor: IDs from its ref column, batched, joined back" {
+	# the shape of a TAP result from DaCHS: the descriptor after the table,
+	# its ID parameter referring to the column with ID="pubdid"
+	{
+		cat <<'H'
+<?xml version="1.0" encoding="UTF-8"?>
+<VOTABLE version="1.4" xmlns="http://www.ivoa.net/xml/VOTable/v1.3">
+<RESOURCE type="results"><TABLE>
+<FIELD name="obs_id" datatype="char" arraysize="*"/>
+<FIELD name="obs_publisher_did" ID="pubdid" datatype="char" arraysize="*"/>
+<FIELD name="access_url" datatype="char" arraysize="*"/>
+<DATA><TABLEDATA>
+<TR><TD>first</TD><TD>ivo://x?a</TD><TD>http://127.0.0.1:9/never</TD></TR>
+<TR><TD>second</TD><TD>ivo://x?c</TD><TD>http://127.0.0.1:9/never</TD></TR>
+<TR><TD>again</TD><TD>ivo://x?a</TD><TD>http://127.0.0.1:9/never</TD></TR>
+</TABLEDATA></DATA></TABLE></RESOURCE>
+<RESOURCE type="meta" utype="adhoc:service" name="links">
+<GROUP name="inputParams">
+<PARAM name="ID" datatype="char" arraysize="*" ref="pubdid" value=""/>
+</GROUP>
+<PARAM name="standardID" datatype="char" arraysize="*" value="ivo://ivoa.net/std/DataLink#links-1.0"/>
+H
+		printf '<PARAM name="accessURL" datatype="char" arraysize="*" value="%s"/>\n' "$fs_URL/files/links.vot"
+		printf '</RESOURCE></VOTABLE>\n'
+	} > "$T/result.vot"
+	run dl --keep obs_id --semantics this < "$T/result.vot"
+	[ "$status" -eq 0 ]
+	# one POST with each ID once; ivo://x?c got no answer, so one GET for it
+	[ "$(grep -c '"method": "POST"' "$fs_LOG")" -eq 1 ]
+	grep '"method": "POST"' "$fs_LOG" | grep -q 'ID=ivo%3A%2F%2Fx%3Fa&ID=ivo%3A%2F%2Fx%3Fc"'
+	[ "$(grep -c '"method": "GET"' "$fs_LOG")" -eq 1 ]
+	# the #this of ivo://x?a, once for each row that named it; the GET
+	# for ivo://x?c answers with this file again: its links go with "second"
+	[ "$(echo "$output" | awk -F'\t' 'NR > 1 { print $1 "," $2 }' | sort | tr '\n' ' ')" = "again,ivo://x?a first,ivo://x?a second,ivo://x?a " ]
+	# --column overrides the descriptor
+	fs_clear_log fs
+	run dl --column access_url < "$T/result.vot"
+	[ "$status" -ne 0 ]
+	[ "$(grep -c '"method": "POST"' "$fs_LOG")" -eq 0 ]
 }
 
 @test "not a DataLink document, an HTTP error: clear errors" {
