@@ -1,15 +1,19 @@
-/* vo-soda: server-side cutouts (IVOA SODA) of a dataset. */
+/* vo-soda: server-side cutouts (IVOA SODA) of a dataset, or of every
+ * dataset of a table. */
 #include <ctype.h>
 #include <err.h>
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "atomicfile.h"
@@ -17,13 +21,23 @@
 #include "http.h"
 #include "netopts.h"
 #include "numfmt.h"
+#include "table.h"
+#include "tablein.h"
 #include "version.h"
 #include "vot.h"
 #include "votfetch.h"
 
+/* A cutout parameter as given: a SODA name and its value (P_RAW), or the
+ * words after --circle, --band, --time, which may name input columns. */
+enum pkind { P_RAW, P_CIRCLE, P_BAND, P_TIME };
+
 struct param {
+	enum pkind kind;
 	char *name;
-	char *value;
+	char *value;		/* P_RAW */
+	const char *option;	/* for messages: --circle ... */
+	const char *arg[3];
+	int nargs;
 };
 
 struct opts {
@@ -31,10 +45,17 @@ struct opts {
 	const char *id;			/* --id ID */
 	const char *datalink;		/* the DataLink URL argument */
 	const char *output;
+	const char *dir;		/* -d: where cutouts go */
+	const char *column;		/* batch: the datasets' column */
+	const char *name_from;		/* batch: file names from this column */
+	int jobs;
 	struct param *params;
 	size_t nparams;
 	struct net_cli net;
 };
+
+static char *join_path(const char *dir, const char *name);
+static char *default_name_of_id(const char *id);
 
 static void __attribute__((noreturn, format(printf, 1, 2)))
 bad_usage(const char *fmt, ...)
@@ -54,12 +75,18 @@ usage(void)
 	printf(
 "usage: vo-soda [--circle RA DEC R] [--polygon RA DEC RA DEC RA DEC...] [--pos POS]\n"
 "               [--band LO HI] [--time LO HI] [--pol P]... [-p NAME=VALUE]...\n"
-"               [-o FILE] [--timeout SECS] [--token-file FILE] [-v]\n"
+"               [-o FILE | -d DIR] [--timeout SECS] [--token-file FILE] [-v]\n"
 "               DATALINK_URL | -s SODA_URL --id ID\n"
+"       vo-soda CUTOUT... [-d DIR] [-c COL] [--name-from COL] [-j N] [-s SODA_URL] < TABLE\n"
 "A cutout of a dataset, made by the server (IVOA SODA, synchronous).  With a\n"
 "DataLink URL the SODA service and the dataset's ID come from its service\n"
 "descriptor, and every parameter is checked against the limits and options\n"
 "the descriptor declares before anything is sent.\n"
+"With a table on stdin (TSV, CSV or VOTable), one cutout per row: the rows'\n"
+"DataLink URLs (access_url, or -c COL), or their IDs for -s SODA_URL\n"
+"(obs_publisher_did, or -c COL); a number of --circle, --band or --time may be\n"
+"a column name instead.  A manifest goes to stdout: row, dataset, path,\n"
+"bytes, status (ok, empty, or the error).\n"
 "  --circle RA DEC R       degrees\n"
 "  --polygon RA DEC ...    degrees, three points or more\n"
 "  --pos POS               a SODA POS: 'CIRCLE ra dec r', 'RANGE ...', 'POLYGON ...'\n"
@@ -70,41 +97,76 @@ usage(void)
 "  -p NAME=VALUE           any other parameter of the service\n"
 "  -o, --output FILE       write FILE atomically (default: a name from the\n"
 "                          service, or from the dataset ID)\n"
+"  -d, --dir DIR           write the cutouts into DIR (default .)\n"
+"  -c, --column COL        batch: the column of DataLink URLs (or IDs with -s)\n"
+"      --name-from COL     batch: name each file after this column\n"
+"  -j, --jobs N            batch: cutouts at once (default 4)\n"
 NET_HELP
 "Exit codes: 0 the cutout was written, 4 the cutout is empty (nothing of the\n"
 "dataset matched), 64 a bad command line or a parameter outside the declared\n"
-"limits, and those of vo-tools(7).\n");
+"limits, and those of vo-tools(7); in batch mode the code of the first row\n"
+"that failed.\n");
 	exit(0);
 }
 
-static void
-add_param(struct opts *o, const char *name, const char *value)
+static struct param *
+new_param(struct opts *o, enum pkind kind, const char *name)
 {
 	struct param *np = realloc(o->params, (o->nparams + 1) * sizeof *np);
 	if (!np)
 		errx(VT_EX_SOFTWARE, "out of memory");
 	o->params = np;
-	o->params[o->nparams].name = strdup(name);
-	o->params[o->nparams].value = strdup(value);
-	if (!o->params[o->nparams].name || !o->params[o->nparams].value)
+	struct param *p = &o->params[o->nparams++];
+	memset(p, 0, sizeof *p);
+	p->kind = kind;
+	if (!(p->name = strdup(name)))
 		errx(VT_EX_SOFTWARE, "out of memory");
-	o->nparams++;
+	return p;
 }
 
-static double
-number(const char *s, const char *what)
+static void
+add_raw(struct opts *o, const char *name, const char *value)
+{
+	struct param *p = new_param(o, P_RAW, name);
+	if (!(p->value = strdup(value)))
+		errx(VT_EX_SOFTWARE, "out of memory");
+}
+
+/* --circle RA DEC R and the like: the next n words of argv. */
+static void
+add_words(struct opts *o, enum pkind kind, const char *name, const char *option,
+	  int argc, char **argv, int n, const char *what)
+{
+	if (optind + n > argc)
+		bad_usage("%s wants %s", option, what);
+	struct param *p = new_param(o, kind, name);
+	p->option = option;
+	p->nargs = n;
+	for (int k = 0; k < n; k++)
+		p->arg[k] = argv[optind + k];
+	optind += n;
+}
+
+static bool
+looks_numeric(const char *s)
+{
+	char *end;
+	strtod(s, &end);
+	return end != s;
+}
+
+static bool
+number(const char *s, double *d)
 {
 	char *end;
 	errno = 0;
-	double d = strtod(s, &end);
-	if (errno || end == s || *end || !isfinite(d))
-		bad_usage("%s wants numbers, not '%s'", what, s);
-	return d;
+	*d = strtod(s, &end);
+	return !errno && end != s && !*end && isfinite(*d);
 }
 
 /* A wavelength in metres from "656nm", "0.5um", "6563A", "1.4GHz", "2e-7". */
-static double
-wavelength(const char *s)
+static bool
+wavelength(const char *s, double *wl, char *msg, size_t msglen)
 {
 	static const struct { const char *unit; double scale; bool freq; } units[] = {
 		{ "nm", 1e-9, false }, { "um", 1e-6, false }, { "mm", 1e-3, false },
@@ -115,16 +177,23 @@ wavelength(const char *s)
 	char *end;
 	errno = 0;
 	double v = strtod(s, &end);
-	if (errno || end == s || !isfinite(v) || v <= 0)
-		bad_usage("--band wants positive wavelengths, not '%s'", s);
+	if (errno || end == s || !isfinite(v) || v <= 0) {
+		snprintf(msg, msglen, "--band wants positive wavelengths, not '%s'", s);
+		return false;
+	}
 	while (*end == ' ')
 		end++;
-	if (!*end)
-		return v;
+	if (!*end) {
+		*wl = v;
+		return true;
+	}
 	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
-		if (!strcmp(end, units[i].unit))
-			return units[i].freq ? 299792458.0 / (v * units[i].scale) : v * units[i].scale;
-	bad_usage("--band: unknown unit '%s' (m, cm, mm, um, nm, A, Hz, kHz, MHz, GHz)", end);
+		if (!strcmp(end, units[i].unit)) {
+			*wl = units[i].freq ? 299792458.0 / (v * units[i].scale) : v * units[i].scale;
+			return true;
+		}
+	snprintf(msg, msglen, "--band: unknown unit '%s' (m, cm, mm, um, nm, A, Hz, kHz, MHz, GHz)", end);
+	return false;
 }
 
 /* The numbers joined by spaces, each in its shortest exact form, into buf
@@ -139,6 +208,43 @@ join_numbers(char *buf, const double *v, size_t n)
 		p += fmt_double(v[i], p);
 	}
 	*p = '\0';
+}
+
+/* The SODA value of a parameter, its words taken from the command line or
+ * from an input row. */
+static bool
+param_value(const struct param *p, const char *const *words, char **value, char *msg, size_t msglen)
+{
+	char buf[4 * NUMFMT_MAX];
+	double v[3];
+	if (p->kind == P_RAW) {
+		*value = strdup(p->value);
+		if (!*value)
+			errx(VT_EX_SOFTWARE, "out of memory");
+		return true;
+	}
+	for (int k = 0; k < p->nargs; k++) {
+		if (p->kind == P_BAND) {
+			if (!wavelength(words[k], &v[k], msg, msglen))
+				return false;
+		} else if (!number(words[k], &v[k])) {
+			snprintf(msg, msglen, "%s wants numbers, not '%s'", p->option, words[k]);
+			return false;
+		}
+	}
+	if (p->kind == P_BAND && v[0] > v[1]) {
+		double t = v[0];
+		v[0] = v[1];
+		v[1] = t;
+	}
+	if (p->kind == P_CIRCLE && v[2] <= 0) {
+		snprintf(msg, msglen, "--circle wants a positive radius, not '%s'", words[2]);
+		return false;
+	}
+	join_numbers(buf, v, (size_t)p->nargs);
+	if (!(*value = strdup(buf)))
+		errx(VT_EX_SOFTWARE, "out of memory");
+	return true;
 }
 
 /* ----------------------------------------------------------- descriptor */
@@ -186,23 +292,41 @@ id_row(void *ctx, const struct vot_table *t, const struct vot_cell *c)
 	return 0;
 }
 
+static void
+free_idrows(struct idrows *rows)
+{
+	for (size_t k = 0; k < rows->n; k++) {
+		free(rows->id[k]);
+		free(rows->svc[k]);
+	}
+	free(rows->id);
+	free(rows->svc);
+}
+
+/* The SODA sync descriptor of a DataLink document, and the dataset's ID.
+ * Returns 0, or an exit code with a message. */
 static int
-find_soda(struct http_client *client, const char *url, struct vot_parser **pp, struct soda *s)
+find_soda(struct http_client *client, const char *url, struct vot_parser **pp, struct soda *s,
+	  char *msg, size_t msglen)
 {
 	struct idrows rows = {0};
 	struct vot_handler h = { .ctx = &rows, .row = id_row };
 	struct vot_parser *p = vot_parser_new(&h);
-	char msg[1024];
+	char why[900];
 	if (!p)
 		errx(VT_EX_SOFTWARE, "out of memory");
-	struct http_request rq = { .method = "GET", .url = url };
-	int code = votfetch(client, &rq, p, msg, sizeof msg);
+	struct http_request rq = { .method = "GET", .url = url, .idempotent = true };
+	int code = votfetch(client, &rq, p, why, sizeof why);
 	if (!code && vot_parser_finish(p) != VOT_OK) {
-		snprintf(msg, sizeof msg, "%s", vot_parser_errmsg(p));
+		snprintf(why, sizeof why, "%s", vot_parser_errmsg(p));
 		code = VT_EX_DATAERR;
 	}
-	if (code)
-		errx(code, "%s: %s", url, msg);
+	if (code) {
+		snprintf(msg, msglen, "%.200s: %.300s", url, why);
+		free_idrows(&rows);
+		vot_parser_free(p);
+		return code;
+	}
 	const struct vot_doc *d = vot_parser_doc(p);
 	for (size_t i = 0; i < d->nresources && !s->access_url; i++) {
 		const struct vot_resource *res = &d->resources[i];
@@ -236,17 +360,16 @@ find_soda(struct http_client *client, const char *url, struct vot_parser **pp, s
 				s->id = strdup(rows.id[0]);
 		}
 	}
-	if (!s->access_url)
-		errx(VT_EX_PROTOCOL, "%s: no SODA sync service in this DataLink document", url);
-	if (!s->id)
-		errx(VT_EX_PROTOCOL, "%s: the SODA descriptor gives no dataset ID", url);
-	for (size_t k = 0; k < rows.n; k++) {
-		free(rows.id[k]);
-		free(rows.svc[k]);
-	}
-	free(rows.id);
-	free(rows.svc);
+	free_idrows(&rows);
 	*pp = p;
+	if (!s->access_url) {
+		snprintf(msg, msglen, "%s: no SODA sync service in this DataLink document", url);
+		return VT_EX_PROTOCOL;
+	}
+	if (!s->id) {
+		snprintf(msg, msglen, "%s: the SODA descriptor gives no dataset ID", url);
+		return VT_EX_PROTOCOL;
+	}
 	return 0;
 }
 
@@ -283,6 +406,13 @@ sky_distance(double ra1, double de1, double ra2, double de2)
 	return acos(c > 1 ? 1 : c < -1 ? -1 : c) / r;
 }
 
+static void
+put_tsv(FILE *f, const char *s)
+{
+	for (; *s; s++)
+		putc(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s, f);
+}
+
 /* Check one parameter against what the descriptor declares.  Returns
  * false with a message naming the limit. */
 static bool
@@ -314,8 +444,9 @@ check(const struct soda *s, const struct param *p, char *msg, size_t msglen)
 		}
 		return true;
 	}
-	if (nw == 2 && ((nl == 2 && want[1] < lo[0]) || (nh == 2 && want[0] > hi[1]))) {
-		/* an interval (BAND, TIME, RA, DEC): it must overlap the declared one */
+	if (nw == 2 && ((nl >= 1 && want[1] < lo[0]) || (nh >= 1 && want[0] > hi[nh - 1]))) {
+		/* an interval (BAND, TIME, RA, DEC): it must overlap the declared
+		 * one, whether MIN and MAX are numbers or intervals themselves */
 		snprintf(msg, msglen, "%s %s is outside the declared range %s .. %s", p->name, p->value,
 			 v->min ? v->min : "", v->max ? v->max : "");
 		return false;
@@ -333,12 +464,17 @@ check(const struct soda *s, const struct param *p, char *msg, size_t msglen)
 struct dl {
 	struct atomic_file af;
 	bool open;
-	const char *path;
+	const char *path;	/* -o, or the batch's name */
 	const char *fallback;	/* a name from the dataset ID */
+	const char *dir;	/* -d */
 	char *name;		/* from Content-Disposition */
+	char *target;		/* what is written */
+	struct atomic_file **live;	/* where the batch's signal watcher sees af */
 	long status;
 	long long bytes;
 	int err;
+	char errbody[2048];	/* the start of an error document */
+	size_t nerrbody;
 };
 
 static int
@@ -369,16 +505,26 @@ static int
 dl_body(void *ctx, const char *data, size_t len)
 {
 	struct dl *d = ctx;
-	if (d->status < 200 || d->status >= 300)
+	if (d->status < 200 || d->status >= 300) {
+		size_t n = sizeof d->errbody - d->nerrbody;
+		n = len < n ? len : n;
+		memcpy(d->errbody + d->nerrbody, data, n);
+		d->nerrbody += n;
 		return 0;
+	}
 	if (!d->open) {
-		const char *path = d->path ? d->path : d->name && *d->name ? d->name : d->fallback;
-		if (af_open(&d->af, path) < 0) {
+		const char *name = d->name && *d->name ? d->name : d->fallback;
+		d->target = d->path ? strdup(d->path) : join_path(d->dir, name);
+		if (!d->target)
+			errx(VT_EX_SOFTWARE, "out of memory");
+		if (af_open(&d->af, d->target) < 0) {
 			d->err = errno;
 			return 1;
 		}
-		af_remove_on_signal(&d->af);
-		d->path = path;
+		if (d->live)
+			*d->live = &d->af;
+		else
+			af_remove_on_signal(&d->af);
 		d->open = true;
 	}
 	while (len > 0) {
@@ -396,8 +542,80 @@ dl_body(void *ctx, const char *data, size_t len)
 	return 0;
 }
 
+
+/* A file name of the dataset's: no directories, no hidden files, no
+ * control characters. */
 static char *
-default_name(const char *id)
+safe_name(const char *s)
+{
+	while (*s == '.' || *s == '/')
+		s++;
+	char *name = strdup(*s ? s : "soda");
+	if (!name)
+		errx(VT_EX_SOFTWARE, "out of memory");
+	for (char *c = name; *c; c++)
+		if (*c == '/' || (unsigned char)*c < 0x20)
+			*c = '_';
+	return name;
+}
+
+/* name with "-N" before its extension; frees name */
+static char *
+numbered(char *name, size_t n)
+{
+	size_t len = strlen(name) + 24;
+	char *r = malloc(len);
+	if (!r)
+		errx(VT_EX_SOFTWARE, "out of memory");
+	const char *dot = strrchr(name, '.');
+	if (dot && dot != name)
+		snprintf(r, len, "%.*s-%zu%s", (int)(dot - name), name, n, dot);
+	else
+		snprintf(r, len, "%s-%zu", name, n);
+	free(name);
+	return r;
+}
+
+/* s with %XX decoded (a DataLink URL's ID parameter) */
+static void
+percent_decode(char *s)
+{
+	char *w = s;
+	for (char *r = s; *r; r++) {
+		if (*r == '%' && isxdigit((unsigned char)r[1]) && isxdigit((unsigned char)r[2])) {
+			char hex[3] = { r[1], r[2], 0 };
+			*w++ = (char)strtol(hex, NULL, 16);
+			r += 2;
+		} else {
+			*w++ = *r;
+		}
+	}
+	*w = '\0';
+}
+
+static char *
+default_name(const char *dataset)
+{
+	/* a DataLink URL: its ID parameter, if it has one */
+	char *copy = strdup(dataset);
+	if (!copy)
+		errx(VT_EX_SOFTWARE, "out of memory");
+	const char *id = copy;
+	char *q = strstr(copy, "://") ? strchr(copy, '?') : NULL;
+	for (char *p = q; p; p = strchr(p + 1, '&'))
+		if (!strncasecmp(p + 1, "ID=", 3)) {
+			id = p + 4;
+			p[4 + strcspn(p + 4, "&")] = '\0';
+			percent_decode(p + 4);
+			break;
+		}
+	char *name = default_name_of_id(id);
+	free(copy);
+	return name;
+}
+
+static char *
+default_name_of_id(const char *id)
 {
 	/* the last part of the dataset ID, made a file name */
 	const char *b = id;
@@ -421,12 +639,468 @@ default_name(const char *id)
 	return name;
 }
 
+/* ---------------------------------------------------------------- a cutout */
+
+/* What one cutout gives: a file, or why not. */
+struct result {
+	char *path;
+	long long bytes;
+	int code;
+	char msg[512];
+};
+
+/* The first line of an error document: the QUERY_STATUS text of a
+ * VOTable, or the first non-empty line of plain text. */
+static void
+error_text(const char *body, size_t len, char *out, size_t outlen)
+{
+	char buf[2048];
+	size_t n = len < sizeof buf - 1 ? len : sizeof buf - 1;
+	memcpy(buf, body, n);
+	buf[n] = '\0';
+	char *s = buf, *q = strstr(buf, "QUERY_STATUS");
+	if (q && (q = strchr(q, '>')) != NULL) {
+		s = q + 1;
+		char *end = strstr(s, "</INFO>");
+		if (end)
+			*end = '\0';
+	}
+	while (*s == ' ' || *s == '\n' || *s == '\r' || *s == '\t')
+		s++;
+	s[strcspn(s, "\r\n")] = '\0';
+	snprintf(out, outlen, "%.*s", (int)(outlen - 1), s);
+}
+
+static char *
+join_path(const char *dir, const char *name)
+{
+	size_t n = (dir ? strlen(dir) + 1 : 0) + strlen(name) + 1;
+	char *p = malloc(n);
+	if (!p)
+		errx(VT_EX_SOFTWARE, "out of memory");
+	snprintf(p, n, "%s%s%s", dir ? dir : "", dir ? "/" : "", name);
+	return p;
+}
+
+/* Cut the dataset out: from its DataLink document (datalink), checking
+ * every parameter against its SODA descriptor first, or from soda_url
+ * with id.  values[i] is the value of params[i].  The file goes to path,
+ * else to the service's name or fallback, inside dir. */
+static void
+cutout(struct http_client *client, const struct opts *o, const char *datalink,
+       const char *soda_url, const char *id, char *const *values, const char *path,
+       const char *fallback, const char *dir, struct result *res, struct atomic_file **live)
+{
+	struct soda s = {0};
+	struct vot_parser *doc = NULL;
+	memset(res, 0, sizeof *res);
+	if (datalink) {
+		res->code = find_soda(client, datalink, &doc, &s, res->msg, sizeof res->msg);
+		for (size_t i = 0; !res->code && i < o->nparams; i++) {
+			struct param p = { .name = o->params[i].name, .value = values[i] };
+			if (!check(&s, &p, res->msg, sizeof res->msg)) {
+				size_t n = strlen(res->msg);
+				snprintf(res->msg + n, sizeof res->msg - n, "; nothing was sent");
+				res->code = VT_EX_USAGE;
+			}
+		}
+	} else {
+		s.access_url = strdup(soda_url);
+		s.id = strdup(id);
+		if (!s.access_url || !s.id)
+			errx(VT_EX_SOFTWARE, "out of memory");
+	}
+	if (res->code) {
+		free(s.access_url);
+		free(s.id);
+		vot_parser_free(doc);
+		return;
+	}
+
+	/* GET ACCESS_URL?ID=...&NAME=VALUE... */
+	char *eid = http_urlencode(s.id);
+	size_t len = strlen(s.access_url) + (eid ? strlen(eid) : 0) + 8;
+	char **enc = calloc(o->nparams + 1, sizeof *enc);
+	if (!eid || !enc)
+		errx(VT_EX_SOFTWARE, "out of memory");
+	for (size_t i = 0; i < o->nparams; i++) {
+		if (!(enc[i] = http_urlencode(values[i])))
+			errx(VT_EX_SOFTWARE, "out of memory");
+		len += strlen(o->params[i].name) + strlen(enc[i]) + 2;
+	}
+	char *url = malloc(len);
+	if (!url)
+		errx(VT_EX_SOFTWARE, "out of memory");
+	size_t k = (size_t)snprintf(url, len, "%s%cID=%s", s.access_url, strchr(s.access_url, '?') ? '&' : '?', eid);
+	for (size_t i = 0; i < o->nparams; i++)
+		k += (size_t)snprintf(url + k, len - k, "&%s=%s", o->params[i].name, enc[i]);
+
+	char *myfallback = fallback ? NULL : default_name(s.id);
+	struct dl d = { .path = path, .fallback = fallback ? fallback : myfallback, .dir = dir,
+			.live = live };
+	struct http_request rq = { .method = "GET", .url = url, .idempotent = true };
+	struct http_response resp = {0};
+	char herr[300] = "";
+	enum http_err e = http_perform(client, &rq, dl_headers, dl_body, &d, &resp, herr, sizeof herr);
+	if (d.err) {
+		res->code = VT_EX_CANTCREAT;
+		snprintf(res->msg, sizeof res->msg, "%s: %s", d.target ? d.target : "the output", strerror(d.err));
+	} else if (e != HTTP_OK) {
+		res->code = http_err_exit(e);
+		snprintf(res->msg, sizeof res->msg, "%s", herr);
+	} else if (resp.status == 204 || (resp.status == 200 && d.bytes == 0)) {
+		res->code = VT_EX_EMPTY;
+		snprintf(res->msg, sizeof res->msg, "the cutout is empty: nothing of %s matched", s.id);
+	} else if (resp.status >= 300) {
+		char why[400];
+		error_text(d.errbody, d.nerrbody, why, sizeof why);
+		res->code = http_status_exit(resp.status);
+		snprintf(res->msg, sizeof res->msg, "%s: HTTP %ld%s%s", s.access_url, resp.status,
+			 *why ? ": " : "", why);
+	}
+	if (d.open) {
+		if (res->code) {
+			af_abort(&d.af);
+		} else if (af_commit(&d.af) < 0) {
+			res->code = VT_EX_CANTCREAT;
+			snprintf(res->msg, sizeof res->msg, "%s: %s", d.target, strerror(errno));
+		}
+		if (live)
+			*live = NULL;
+	}
+	if (!res->code) {
+		res->path = d.target;
+		d.target = NULL;
+		res->bytes = d.bytes;
+	}
+	http_response_free(&resp);
+	for (size_t i = 0; i < o->nparams; i++)
+		free(enc[i]);
+	free(enc);
+	free(eid);
+	free(url);
+	free(myfallback);
+	free(d.name);
+	free(d.target);
+	free(s.access_url);
+	free(s.id);
+	vot_parser_free(doc);
+}
+
+/* ------------------------------------------------------------ batch mode */
+
+/* One row of the input table: a dataset and its cutout. */
+struct job {
+	size_t row;		/* 1-based, as in the manifest */
+	char *dataset;		/* a DataLink URL, or an ID with -s */
+	char **values;		/* one per parameter */
+	char *name;		/* the file name chosen from the input, or NULL */
+	struct result res;
+};
+
+struct batch {
+	const struct opts *o;
+	struct job *jobs;
+	size_t njobs;
+	size_t dataset_col, name_col, fmt_col;
+	size_t *param_cols;	/* per parameter and argument: 3 * nparams */
+	char msg[400];
+	int code;
+	/* the workers */
+	pthread_mutex_t mu;
+	size_t next;
+	struct atomic_file **live;	/* per worker: the file being written */
+	size_t nworkers;
+};
+
+static size_t
+column(const struct vot_table *t, const char *name)
+{
+	for (size_t i = 0; i < t->nfields; i++)
+		if (t->fields[i].name && !strcmp(t->fields[i].name, name))
+			return i;
+	return SIZE_MAX;
+}
+
+static int
+batch_begin(void *ctx, const struct vot_table *t)
+{
+	struct batch *b = ctx;
+	const struct opts *o = b->o;
+	if (t->index != 0)
+		return VOT_SKIP;
+	const char *col = o->column;
+	if (!col) {
+		static const char *const guesses[2][3] = {
+			{ "access_url", "datalink_url", "datalink" },
+			{ "obs_publisher_did", "ID", "id" },
+		};
+		for (size_t i = 0; i < 3 && !col; i++)
+			if (column(t, guesses[o->soda != NULL][i]) != SIZE_MAX)
+				col = guesses[o->soda != NULL][i];
+		if (!col) {
+			snprintf(b->msg, sizeof b->msg, "the input has no column of %s (name it with --column)",
+				 o->soda ? "dataset IDs" : "DataLink URLs");
+			b->code = VT_EX_USAGE;
+			return -1;
+		}
+	}
+	b->dataset_col = column(t, col);
+	b->fmt_col = !o->column && !o->soda ? column(t, "access_format") : SIZE_MAX;
+	b->name_col = o->name_from ? column(t, o->name_from) : SIZE_MAX;
+	if (b->dataset_col == SIZE_MAX || (o->name_from && b->name_col == SIZE_MAX)) {
+		snprintf(b->msg, sizeof b->msg, "the input has no column '%s'",
+			 b->dataset_col == SIZE_MAX ? col : o->name_from);
+		b->code = VT_EX_USAGE;
+		return -1;
+	}
+	b->param_cols = calloc(3 * o->nparams + 1, sizeof *b->param_cols);
+	if (!b->param_cols)
+		return -1;
+	for (size_t i = 0; i < o->nparams; i++)
+		for (int k = 0; k < o->params[i].nargs; k++) {
+			const char *w = o->params[i].arg[k];
+			size_t c = SIZE_MAX;
+			if (!looks_numeric(w) && (c = column(t, w)) == SIZE_MAX) {
+				snprintf(b->msg, sizeof b->msg, "%s: '%s' is neither a number nor a column of the input",
+					 o->params[i].option, w);
+				b->code = VT_EX_USAGE;
+				return -1;
+			}
+			b->param_cols[3 * i + (size_t)k] = c;
+		}
+	return 0;
+}
+
+static int
+batch_row(void *ctx, const struct vot_table *t, const struct vot_cell *c)
+{
+	struct batch *b = ctx;
+	const struct opts *o = b->o;
+	(void)t;
+	const struct vot_cell *ds = &c[b->dataset_col];
+	if (ds->null || !*ds->s)
+		return 0;
+	/* an ObsCore table: only the rows whose access_url is a DataLink document */
+	if (b->fmt_col != SIZE_MAX && !c[b->fmt_col].null && !strstr(c[b->fmt_col].s, "content=datalink"))
+		return 0;
+	struct job *nj = realloc(b->jobs, (b->njobs + 1) * sizeof *nj);
+	if (!nj)
+		return -1;
+	b->jobs = nj;
+	struct job *j = &b->jobs[b->njobs];
+	memset(j, 0, sizeof *j);
+	j->row = b->njobs + 1;
+	j->dataset = strdup(ds->s);
+	j->values = calloc(o->nparams + 1, sizeof *j->values);
+	if (!j->dataset || !j->values)
+		return -1;
+	b->njobs++;
+	if (b->name_col != SIZE_MAX && !c[b->name_col].null && *c[b->name_col].s)
+		j->name = safe_name(c[b->name_col].s);
+	for (size_t i = 0; i < o->nparams && !j->res.code; i++) {
+		const char *words[3];
+		for (int k = 0; k < o->params[i].nargs; k++) {
+			size_t col = b->param_cols[3 * i + (size_t)k];
+			words[k] = col == SIZE_MAX ? o->params[i].arg[k] : c[col].null ? "" : c[col].s;
+		}
+		if (!param_value(&o->params[i], words, &j->values[i], j->res.msg, sizeof j->res.msg))
+			j->res.code = VT_EX_DATAERR;
+	}
+	return 0;
+}
+
+static void
+read_batch(struct batch *b)
+{
+	char first[4096];
+	ssize_t n;
+	while ((n = read(0, first, sizeof first)) < 0 && errno == EINTR)
+		;
+	if (n < 0)
+		err(VT_EX_IOERR, "stdin");
+	if (n == 0)
+		bad_usage("no dataset: give a DataLink URL, -s SODA_URL --id ID, or a table on stdin");
+	size_t i = 0;
+	while (i < (size_t)n && strchr(" \t\r\n", first[i]))
+		i++;
+	struct vot_handler h = { .ctx = b, .table_begin = batch_begin, .row = batch_row };
+	char msg[300] = "";
+	enum vot_err e;
+	if (i < (size_t)n && first[i] == '<') {
+		struct vot_parser *p = vot_parser_new(&h);
+		if (!p)
+			errx(VT_EX_SOFTWARE, "out of memory");
+		e = vot_parser_feed(p, first, (size_t)n);
+		char buf[1 << 16];
+		ssize_t k;
+		while (!e && (k = read(0, buf, sizeof buf)) > 0)
+			e = vot_parser_feed(p, buf, (size_t)k);
+		if (!e)
+			e = vot_parser_finish(p);
+		if (e)
+			snprintf(msg, sizeof msg, "%s", vot_parser_errmsg(p));
+		vot_parser_free(p);
+	} else {
+		struct tin_opts to = {0};
+		e = tin_read(0, first, (size_t)n, TIN_TSV, &to, &h, msg, sizeof msg);
+	}
+	if (b->code)
+		errx(b->code, "stdin: %s", b->msg);
+	if (e)
+		errx(e == VOT_ENOMEM ? VT_EX_SOFTWARE : VT_EX_DATAERR, "stdin: %s", msg);
+	/* two rows wanting one name: each gets its row number */
+	for (size_t a = 0; a < b->njobs; a++) {
+		if (!b->jobs[a].name)
+			b->jobs[a].name = default_name(b->jobs[a].dataset);
+	}
+	for (size_t a = 0; a < b->njobs; a++) {
+		bool dup = false;
+		for (size_t c = 0; c < b->njobs && !dup; c++)
+			dup = c != a && !strcmp(b->jobs[a].name, b->jobs[c].name);
+		if (dup)
+			b->jobs[a].name = numbered(b->jobs[a].name, b->jobs[a].row);
+	}
+}
+
+struct worker {
+	struct batch *b;
+	struct http_client *client;
+	size_t index;
+};
+
+static void *
+work(void *arg)
+{
+	struct worker *w = arg;
+	struct batch *b = w->b;
+	const struct opts *o = b->o;
+	for (;;) {
+		pthread_mutex_lock(&b->mu);
+		size_t i = b->next++;
+		pthread_mutex_unlock(&b->mu);
+		if (i >= b->njobs)
+			break;
+		struct job *j = &b->jobs[i];
+		if (!j->res.code) {
+			char *path = join_path(o->dir, j->name);
+			cutout(w->client, o, o->soda ? NULL : j->dataset, o->soda, o->soda ? j->dataset : NULL,
+			       j->values, path, NULL, NULL, &j->res, &b->live[w->index]);
+			free(path);
+		}
+		pthread_mutex_lock(&b->mu);
+		const char *status = !j->res.code ? "ok" : j->res.code == VT_EX_EMPTY ? "empty" : j->res.msg;
+		printf("%zu\t", j->row);
+		put_tsv(stdout, j->dataset);
+		putchar('\t');
+		put_tsv(stdout, j->res.path ? j->res.path : "");
+		printf("\t%lld\t", j->res.code ? 0 : j->res.bytes);
+		put_tsv(stdout, status);
+		putchar('\n');
+		fflush(stdout);
+		if (j->res.code && j->res.code != VT_EX_EMPTY)
+			fprintf(stderr, "vo-soda: row %zu: %s\n", j->row, j->res.msg);
+		pthread_mutex_unlock(&b->mu);
+	}
+	return NULL;
+}
+
+/* SIGINT and friends stop a batch: no worker's temporary file may stay. */
+static void *
+watch_signals(void *arg)
+{
+	struct batch *b = arg;
+	sigset_t set;
+	int sig;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	if (sigwait(&set, &sig) != 0)
+		return NULL;
+	pthread_mutex_lock(&b->mu);
+	for (size_t i = 0; i < b->nworkers; i++)
+		if (b->live[i] && b->live[i]->tmp)
+			unlink(b->live[i]->tmp);
+	_exit(128 + sig);
+}
+
+static int
+run_batch(struct opts *o, struct http_client *first_client, const struct http_opts *ho)
+{
+	struct batch b = { .o = o };
+	pthread_mutex_init(&b.mu, NULL);
+	read_batch(&b);
+
+	b.nworkers = (size_t)o->jobs < b.njobs ? (size_t)o->jobs : b.njobs;
+	if (!b.nworkers)
+		b.nworkers = 1;
+	b.live = calloc(b.nworkers, sizeof *b.live);
+	struct worker *w = calloc(b.nworkers, sizeof *w);
+	pthread_t *th = calloc(b.nworkers, sizeof *th);
+	if (!b.live || !w || !th)
+		errx(VT_EX_SOFTWARE, "out of memory");
+	for (size_t i = 0; i < b.nworkers; i++) {
+		w[i] = (struct worker){ .b = &b, .index = i,
+					.client = i ? http_client_new(ho) : first_client };
+		if (!w[i].client)
+			errx(VT_EX_SOFTWARE, "cannot set up the HTTP client (out of memory?)");
+	}
+
+	sigset_t set, old;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, &old);
+	pthread_t watcher;
+	bool watching = pthread_create(&watcher, NULL, watch_signals, &b) == 0;
+	if (watching)
+		pthread_detach(watcher);
+
+	printf("row\tdataset\tpath\tbytes\tstatus\n");
+	fflush(stdout);
+	size_t started = 0;
+	for (size_t i = 0; i < b.nworkers; i++)
+		if (pthread_create(&th[i], NULL, work, &w[i]) == 0)
+			started++;
+		else
+			break;
+	if (!started)
+		work(&w[0]);
+	for (size_t i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+
+	int code = 0;
+	for (size_t i = 0; i < b.njobs; i++) {
+		struct job *j = &b.jobs[i];
+		if (!code && j->res.code)
+			code = j->res.code;
+		free(j->dataset);
+		for (size_t k = 0; k < o->nparams; k++)
+			free(j->values[k]);
+		free(j->values);
+		free(j->name);
+		free(j->res.path);
+	}
+	if (!b.njobs)
+		fprintf(stderr, "vo-soda: stdin: no datasets\n");
+	for (size_t i = 1; i < b.nworkers; i++)
+		http_client_free(w[i].client);
+	free(b.jobs);
+	free(b.param_cols);
+	free(b.live);
+	free(w);
+	free(th);
+	return b.njobs ? code : VT_EX_NOINPUT;
+}
+
 /* ------------------------------------------------------------------ main */
 
 int
 main(int argc, char **argv)
 {
-	enum { O_ID = 256, O_CIRCLE, O_POLYGON, O_POS, O_BAND, O_TIME, O_POL, O_NET };
+	enum { O_ID = 256, O_CIRCLE, O_POLYGON, O_POS, O_BAND, O_TIME, O_POL, O_NAME_FROM, O_NET };
 	static const struct option longopts[] = {
 		{ "service", required_argument, NULL, 's' },
 		{ "id", required_argument, NULL, O_ID },
@@ -438,20 +1112,24 @@ main(int argc, char **argv)
 		{ "pol", required_argument, NULL, O_POL },
 		{ "param", required_argument, NULL, 'p' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "dir", required_argument, NULL, 'd' },
+		{ "column", required_argument, NULL, 'c' },
+		{ "name-from", required_argument, NULL, O_NAME_FROM },
+		{ "jobs", required_argument, NULL, 'j' },
 		NET_LONGOPTS(O_NET),
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct opts o = {0};
-	char msg[1024], buf[512];
+	struct opts o = { .jobs = 4 };
+	char msg[1024];
 	int c;
 
 	opterr = 0;
 	/* "+": the numbers after --circle, --band, --time are positional
 	 * and taken by hand, so that negative declinations work */
-	while ((c = getopt_long(argc, argv, "+:s:p:o:vhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:s:p:o:d:c:j:vhV", longopts, NULL)) != -1) {
 		int taken = net_option(&o.net, c, O_NET, optarg, msg, sizeof msg);
 		if (taken < 0)
 			bad_usage("%s", msg);
@@ -460,16 +1138,15 @@ main(int argc, char **argv)
 		switch (c) {
 		case 's': o.soda = optarg; break;
 		case O_ID: o.id = optarg; break;
-		case O_CIRCLE: {
-			if (optind + 3 > argc)
-				bad_usage("--circle wants RA DEC R");
-			double v[3] = { number(argv[optind], "--circle"), number(argv[optind + 1], "--circle"),
-					number(argv[optind + 2], "--circle") };
-			join_numbers(buf, v, 3);
-			add_param(&o, "CIRCLE", buf);
-			optind += 3;
+		case O_CIRCLE:
+			add_words(&o, P_CIRCLE, "CIRCLE", "--circle", argc, argv, 3, "RA DEC R");
 			break;
-		}
+		case O_BAND:
+			add_words(&o, P_BAND, "BAND", "--band", argc, argv, 2, "LO HI");
+			break;
+		case O_TIME:
+			add_words(&o, P_TIME, "TIME", "--time", argc, argv, 2, "LO HI (MJD)");
+			break;
 		case O_POLYGON: {
 			size_t n = 0, len = 0;
 			char poly[4096] = "";
@@ -490,30 +1167,11 @@ main(int argc, char **argv)
 			}
 			if (n < 6 || n % 2)
 				bad_usage("--polygon wants three points or more: RA DEC RA DEC RA DEC ...");
-			add_param(&o, "POLYGON", poly);
+			add_raw(&o, "POLYGON", poly);
 			break;
 		}
-		case O_POS: add_param(&o, "POS", optarg); break;
-		case O_BAND: {
-			if (optind + 2 > argc)
-				bad_usage("--band wants LO HI");
-			double a = wavelength(argv[optind]), b = wavelength(argv[optind + 1]);
-			double v[2] = { a < b ? a : b, a < b ? b : a };
-			join_numbers(buf, v, 2);
-			add_param(&o, "BAND", buf);
-			optind += 2;
-			break;
-		}
-		case O_TIME: {
-			if (optind + 2 > argc)
-				bad_usage("--time wants LO HI (MJD)");
-			double v[2] = { number(argv[optind], "--time"), number(argv[optind + 1], "--time") };
-			join_numbers(buf, v, 2);
-			add_param(&o, "TIME", buf);
-			optind += 2;
-			break;
-		}
-		case O_POL: add_param(&o, "POL", optarg); break;
+		case O_POS: add_raw(&o, "POS", optarg); break;
+		case O_POL: add_raw(&o, "POL", optarg); break;
 		case 'p': {
 			const char *eq = strchr(optarg, '=');
 			if (!eq || eq == optarg)
@@ -521,11 +1179,22 @@ main(int argc, char **argv)
 			char *name = strndup(optarg, (size_t)(eq - optarg));
 			if (!name)
 				errx(VT_EX_SOFTWARE, "out of memory");
-			add_param(&o, name, eq + 1);
+			add_raw(&o, name, eq + 1);
 			free(name);
 			break;
 		}
 		case 'o': o.output = optarg; break;
+		case 'd': o.dir = optarg; break;
+		case 'c': o.column = optarg; break;
+		case O_NAME_FROM: o.name_from = optarg; break;
+		case 'j': {
+			char *end;
+			long n = strtol(optarg, &end, 10);
+			if (*end || end == optarg || n < 1 || n > 64)
+				bad_usage("-j wants a number from 1 to 64, not '%s'", optarg);
+			o.jobs = (int)n;
+			break;
+		}
 		case 'v': o.net.verbose++; break;
 		case 'h': usage(); break;
 		case 'V': printf("vo-soda (vo-tools) %s\n", VT_VERSION); exit(0);
@@ -536,95 +1205,75 @@ main(int argc, char **argv)
 	if (optind < argc)
 		o.datalink = argv[optind++];
 	if (optind < argc)
-		bad_usage("one dataset at a time");
-	if (!o.datalink && !(o.soda && o.id))
-		bad_usage("give a DataLink URL, or -s SODA_URL --id ID");
+		bad_usage("one dataset at a time (or a table of them on stdin)");
+	bool batch = o.datalink ? !strcmp(o.datalink, "-") : !o.id && !isatty(0);
+	if (batch)
+		o.datalink = NULL;
+	if (!batch && !o.datalink && !(o.soda && o.id))
+		bad_usage("give a DataLink URL, -s SODA_URL --id ID, or a table of datasets on stdin");
 	if (o.datalink && (o.soda || o.id))
 		bad_usage("a DataLink URL or -s/--id, not both");
 	if (!o.nparams)
 		bad_usage("no cutout: give --circle, --polygon, --pos, --band, --time, --pol or -p");
+	if (o.output && o.dir)
+		bad_usage("-o FILE or -d DIR, not both");
+	if (batch && o.output)
+		bad_usage("-o names one file: with a table on stdin, use -d DIR");
+	if (!batch && (o.column || o.name_from))
+		bad_usage("%s takes a column of a table on stdin", o.column ? "--column" : "--name-from");
+	if (o.dir) {
+		struct stat st;
+		if (stat(o.dir, &st) != 0 || !S_ISDIR(st.st_mode))
+			errx(VT_EX_CANTCREAT, "%s: not a directory", o.dir);
+	}
+
+	/* one dataset: the parameters are numbers now */
+	char **values = NULL;
+	if (!batch) {
+		values = calloc(o.nparams + 1, sizeof *values);
+		if (!values)
+			errx(VT_EX_SOFTWARE, "out of memory");
+		for (size_t i = 0; i < o.nparams; i++)
+			if (!param_value(&o.params[i], o.params[i].arg, &values[i], msg, sizeof msg))
+				bad_usage("%s", msg);
+	}
 
 	struct cred_store cs = {0};
 	struct http_client *client = NULL;
 	int code = net_setup(&o.net, o.datalink ? o.datalink : o.soda, "vo-soda", &cs, &client, msg, sizeof msg);
 	if (code)
 		errx(code, "%s", msg);
+	struct http_opts ho = {
+		.timeout_ms = o.net.timeout_s > 0 ? (long)(o.net.timeout_s * 1000 + 0.999) : 0,
+		.verbose = o.net.verbose,
+		.progname = "vo-soda",
+		.creds = &cs,
+	};
 
-	struct soda s = {0};
-	struct vot_parser *doc = NULL;
-	if (o.datalink) {
-		find_soda(client, o.datalink, &doc, &s);
-		for (size_t i = 0; i < o.nparams; i++)
-			if (!check(&s, &o.params[i], msg, sizeof msg))
-				errx(VT_EX_USAGE, "%s; nothing was sent", msg);
+	if (batch) {
+		code = run_batch(&o, client, &ho);
 	} else {
-		s.access_url = strdup(o.soda);
-		s.id = strdup(o.id);
+		struct result res;
+		char *path = o.output ? strdup(o.output) : NULL;
+		struct atomic_file *live = NULL;
+		cutout(client, &o, o.datalink, o.soda, o.id, values, path, NULL, o.dir, &res, &live);
+		code = res.code;
+		if (code)
+			fprintf(stderr, "vo-soda: %s\n", res.msg);
+		else
+			printf("%s\t%lld\n", res.path, res.bytes);
+		free(res.path);
+		free(path);
+		for (size_t i = 0; i < o.nparams; i++)
+			free(values[i]);
+		free(values);
 	}
 
-	/* GET ACCESS_URL?ID=...&NAME=VALUE... */
-	size_t len = strlen(s.access_url) + 16;
-	char *eid = http_urlencode(s.id);
-	len += strlen(eid) + 4;
-	char **enc = calloc(o.nparams ? o.nparams : 1, sizeof *enc);
 	for (size_t i = 0; i < o.nparams; i++) {
-		enc[i] = http_urlencode(o.params[i].value);
-		len += strlen(o.params[i].name) + strlen(enc[i]) + 2;
-	}
-	char *url = malloc(len);
-	if (!url || !eid)
-		errx(VT_EX_SOFTWARE, "out of memory");
-	size_t k = (size_t)snprintf(url, len, "%s%cID=%s", s.access_url, strchr(s.access_url, '?') ? '&' : '?', eid);
-	for (size_t i = 0; i < o.nparams; i++)
-		k += (size_t)snprintf(url + k, len - k, "&%s=%s", o.params[i].name, enc[i]);
-
-	char *fallback = o.output ? NULL : default_name(s.id);
-	struct dl d = { .path = o.output, .fallback = fallback };
-	struct http_request rq = { .method = "GET", .url = url };
-	struct http_response resp = {0};
-	char herr[300] = "";
-	enum http_err e = http_perform(client, &rq, dl_headers, dl_body, &d, &resp, herr, sizeof herr);
-	if (d.err) {
-		code = VT_EX_CANTCREAT;
-		snprintf(msg, sizeof msg, "%s: %s", d.path ? d.path : "the output", strerror(d.err));
-	} else if (e != HTTP_OK) {
-		code = http_err_exit(e);
-		snprintf(msg, sizeof msg, "%s", herr);
-	} else if (resp.status == 204 || (resp.status == 200 && d.bytes == 0)) {
-		code = VT_EX_EMPTY;
-		snprintf(msg, sizeof msg, "the cutout is empty: nothing of %s matched", s.id);
-	} else if (resp.status >= 300) {
-		code = http_status_exit(resp.status);
-		snprintf(msg, sizeof msg, "%s: HTTP %ld", s.access_url, resp.status);
-	}
-	if (d.open) {
-		if (code) {
-			af_abort(&d.af);
-		} else if (af_commit(&d.af) < 0) {
-			code = VT_EX_CANTCREAT;
-			snprintf(msg, sizeof msg, "%s: %s", d.path, strerror(errno));
-		}
-	}
-	if (code)
-		fprintf(stderr, "vo-soda: %s\n", msg);
-	else
-		printf("%s\t%lld\n", d.path, d.bytes);
-
-	http_response_free(&resp);
-	for (size_t i = 0; i < o.nparams; i++) {
-		free(enc[i]);
 		free(o.params[i].name);
 		free(o.params[i].value);
 	}
-	free(enc);
 	free(o.params);
-	free(eid);
-	free(url);
-	free(fallback);
-	free(d.name);
-	free(s.access_url);
-	free(s.id);
-	vot_parser_free(doc);
 	net_free(&cs, client);
 	return code;
 }

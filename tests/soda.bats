@@ -95,3 +95,72 @@ covers() {
 	[ "$status" -eq 64 ]
 	[[ "$output" == *"unknown unit"* ]]
 }
+
+@test "batch: one cutout per row of an ObsCore table, centred on each row's own position" {
+	"$VT_BIN/vo-tap" -s "$VT_TAP_URL" > "$T/in.tsv" \
+		"SELECT obs_id, s_ra, s_dec, access_url, access_format FROM ivoa.obscore WHERE obs_collection = 'vo-tools img' ORDER BY obs_id"
+	mkdir "$T/out"
+	run sh -c "'$S' -j 4 -d '$T/out' --circle s_ra s_dec 0.02 < '$T/in.tsv' 2> '$T/err'"
+	[ "$status" -eq 0 ]
+	[ ! -s "$T/err" ]
+	[ "${lines[0]}" = "$(printf 'row\tdataset\tpath\tbytes\tstatus')" ]
+	[ "$(echo "$output" | awk -F'\t' 'NR > 1 && $5 == "ok"' | wc -l)" -eq 20 ]
+	[ "$(ls "$T/out" | wc -l)" -eq 20 ]
+	# every file is a cutout (smaller than the 20160-byte image) around its row's centre
+	echo "$output" | awk -F'\t' 'NR > 1 { print $1, $3, $4 }' | while read -r row path bytes; do
+		[ -f "$path" ]
+		[ "$(wc -c < "$path")" -eq "$bytes" ]
+		[ "$bytes" -lt 20160 ]
+		pos=$(awk -F'\t' -v r="$row" 'NR == r + 1 { print $2, $3 }' "$T/in.tsv")
+		covers "$path" $pos
+	done
+	# no temporary files left behind
+	[ -z "$(ls -A "$T/out" | grep -v -- '-cutout\.fits$')" ]
+}
+
+@test "batch: a failing row is reported in the manifest; the others are still cut out" {
+	did=$("$VT_BIN/vo-tap" -s "$VT_TAP_URL" "SELECT obs_publisher_did FROM ivoa.obscore WHERE obs_id = 'img/data/img01.fits'" | tail -n 1)
+	# two cutouts of one dataset, one far outside it, one with a bad radius
+	printf 'did\tra\tdec\tr\n%s\t10.5\t-3.25\t0.01\n%s\t10.51\t-3.25\t0.01\n%s\t200\t40\t0.01\n%s\t10.5\t-3.25\tbig\n' \
+		"$did" "$did" "$did" "$did" > "$T/in.tsv"
+	run sh -c "'$S' -j 2 -c did --circle ra dec r \"\$1\" < '$T/in.tsv' 2> '$T/err'" sh "$DL"
+	[ "$status" -eq 64 ]	# a dataset URL and a table: usage
+	run sh -c "'$S' -j 2 -s '$SODA' -c did --circle ra dec r < '$T/in.tsv' 2> '$T/err'"
+	# -s: nothing is checked before sending: the far circle comes back empty
+	[ "$(echo "$output" | awk -F'\t' '$1 == 1 { print $3, $5 }')" = "img01-cutout-1.fits ok" ]
+	[ "$(echo "$output" | awk -F'\t' '$1 == 2 { print $3, $5 }')" = "img01-cutout-2.fits ok" ]
+	[ "$(echo "$output" | awk -F'\t' '$1 == 3 { print $5 }')" = "empty" ]
+	[[ "$(echo "$output" | awk -F'\t' '$1 == 4 { print $5 }')" == *"wants numbers, not 'big'"* ]]
+	# the exit code is the first failing row's: row 3, empty
+	[ "$status" -eq 4 ]
+	[ -f img01-cutout-1.fits ] && [ -f img01-cutout-2.fits ]
+	[ "$(ls -A | grep -c -v '^in.tsv$\|^err$')" -eq 2 ]
+	grep -q "^vo-soda: row 4: " "$T/err"
+}
+
+@test "batch: DataLink URLs are checked row by row against the declared limits" {
+	printf 'url\tra\n%s\t10.5\n%s\t200\n' "$DL" "$DL" > "$T/in.tsv"
+	run sh -c "'$S' -v -c url --circle ra -3.25 0.01 < '$T/in.tsv' 2> '$T/err'"
+	[ "$status" -eq 64 ]
+	[ "$(echo "$output" | awk -F'\t' '$1 == 1 { print $5 }')" = "ok" ]
+	[[ "$(echo "$output" | awk -F'\t' '$1 == 2 { print $5 }')" == *"does not reach the dataset"*"nothing was sent"* ]]
+	# one cutout request only: the refused row sent nothing
+	[ "$(grep -c '^vo-soda: GET .*/dlget?' "$T/err")" -eq 1 ]
+}
+
+@test "batch: usage errors name the problem" {
+	printf 'url\n%s\n' "$DL" > "$T/in.tsv"
+	run sh -c "'$S' --circle 10.5 -3.25 0.01 -o x.fits < '$T/in.tsv'"
+	[ "$status" -eq 64 ]
+	[[ "$output" == *"use -d DIR"* ]]
+	run sh -c "'$S' --circle ra -3.25 0.01 -c url < '$T/in.tsv'"
+	[ "$status" -eq 64 ]
+	[[ "$output" == *"'ra' is neither a number nor a column"* ]]
+	run sh -c "'$S' --circle 10.5 -3.25 0.01 -c nosuch < '$T/in.tsv'"
+	[ "$status" -eq 64 ]
+	[[ "$output" == *"no column 'nosuch'"* ]]
+	run sh -c "'$S' --circle 10.5 -3.25 0.01 < /dev/null"
+	[ "$status" -eq 64 ]
+	run "$S" --circle 10.5 -3.25 0.01 -j 0 "$DL"
+	[ "$status" -eq 64 ]
+}
