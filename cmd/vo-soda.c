@@ -802,6 +802,7 @@ struct batch {
 	const struct opts *o;
 	struct job *jobs;
 	size_t njobs;
+	size_t nrows;		/* the input's data rows so far */
 	size_t dataset_col, name_col, fmt_col;
 	size_t *param_cols;	/* per parameter and argument: 3 * nparams */
 	char msg[400];
@@ -878,6 +879,7 @@ batch_row(void *ctx, const struct vot_table *t, const struct vot_cell *c)
 	struct batch *b = ctx;
 	const struct opts *o = b->o;
 	(void)t;
+	b->nrows++;
 	const struct vot_cell *ds = &c[b->dataset_col];
 	if (ds->null || !*ds->s)
 		return 0;
@@ -890,7 +892,7 @@ batch_row(void *ctx, const struct vot_table *t, const struct vot_cell *c)
 	b->jobs = nj;
 	struct job *j = &b->jobs[b->njobs];
 	memset(j, 0, sizeof *j);
-	j->row = b->njobs + 1;
+	j->row = b->nrows;
 	j->dataset = strdup(ds->s);
 	j->values = calloc(o->nparams + 1, sizeof *j->values);
 	if (!j->dataset || !j->values)
