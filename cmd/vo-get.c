@@ -867,6 +867,10 @@ main(int argc, char **argv)
 
 	parse_args(argc, argv, &o);
 	G.o = &o;
+	/* the directory itself is made, not its parents: a typo should not
+	 * grow a tree */
+	if (mkdir(o.dir, 0777) != 0 && errno != EEXIST)
+		err(VT_EX_CANTCREAT, "%s", o.dir);
 	if (stat(o.dir, &st) != 0 || !S_ISDIR(st.st_mode))
 		errx(VT_EX_CANTCREAT, "%s: not a directory", o.dir);
 	read_table(&o);

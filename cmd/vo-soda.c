@@ -1225,6 +1225,10 @@ main(int argc, char **argv)
 		bad_usage("%s takes a column of a table on stdin", o.column ? "--column" : "--name-from");
 	if (o.dir) {
 		struct stat st;
+		/* the directory itself is made, not its parents: a typo should not
+		 * grow a tree */
+		if (mkdir(o.dir, 0777) != 0 && errno != EEXIST)
+			err(VT_EX_CANTCREAT, "%s", o.dir);
 		if (stat(o.dir, &st) != 0 || !S_ISDIR(st.st_mode))
 			errx(VT_EX_CANTCREAT, "%s: not a directory", o.dir);
 	}
