@@ -150,15 +150,6 @@ put_field(struct outbuf *ob, const char *s, bool first)
 
 /* ---------------------------------------------------------- the links */
 
-static size_t
-field_index(const struct vot_table *t, const char *name)
-{
-	for (size_t i = 0; i < t->nfields; i++)
-		if (t->fields[i].name && !strcasecmp(t->fields[i].name, name))
-			return i;
-	return SIZE_MAX;
-}
-
 static int
 links_begin(void *ctx, const struct vot_table *t)
 {
@@ -178,12 +169,12 @@ links_begin(void *ctx, const struct vot_table *t)
 	if (!r->map)
 		return -1;
 	for (size_t i = 0; i < r->ncols; i++)
-		r->map[i] = field_index(t, r->cols[i]);
-	r->f_id = field_index(t, "ID");
-	r->f_url = field_index(t, "access_url");
-	r->f_err = field_index(t, "error_message");
-	r->f_sem = field_index(t, "semantics");
-	r->f_type = field_index(t, "content_type");
+		r->map[i] = vot_field_index(t, r->cols[i]);
+	r->f_id = vot_field_index(t, "ID");
+	r->f_url = vot_field_index(t, "access_url");
+	r->f_err = vot_field_index(t, "error_message");
+	r->f_sem = vot_field_index(t, "semantics");
+	r->f_type = vot_field_index(t, "content_type");
 	if (r->f_url == SIZE_MAX || r->f_sem == SIZE_MAX) {
 		fprintf(stderr, "vo-datalink: not a DataLink document (no access_url or semantics column)\n");
 		r->code = VT_EX_PROTOCOL;
@@ -383,8 +374,8 @@ input_begin(void *ctx, const struct vot_table *t)
 	const char *col = o->column ? o->column : "access_url";
 	if (t->index != 0)
 		return VOT_SKIP;
-	in->url_col = field_index(t, col);
-	in->fmt_col = o->column ? SIZE_MAX : field_index(t, "access_format");
+	in->url_col = vot_field_index(t, col);
+	in->fmt_col = o->column ? SIZE_MAX : vot_field_index(t, "access_format");
 	if (in->links_url) {
 		in->url_col = SIZE_MAX;
 		in->fmt_col = SIZE_MAX;
@@ -392,7 +383,7 @@ input_begin(void *ctx, const struct vot_table *t)
 			if (t->fields[i].id && !strcmp(t->fields[i].id, in->id_ref))
 				in->url_col = i;
 		if (in->url_col == SIZE_MAX)
-			in->url_col = field_index(t, in->id_ref);
+			in->url_col = vot_field_index(t, in->id_ref);
 	}
 	if (in->url_col == SIZE_MAX) {
 		snprintf(in->msg, sizeof in->msg, "the input has no column '%s'%s", col,
@@ -402,7 +393,7 @@ input_begin(void *ctx, const struct vot_table *t)
 	}
 	in->keep_cols = calloc(o->nkeep ? o->nkeep : 1, sizeof *in->keep_cols);
 	for (size_t k = 0; k < o->nkeep; k++) {
-		in->keep_cols[k] = field_index(t, o->keep[k]);
+		in->keep_cols[k] = vot_field_index(t, o->keep[k]);
 		if (in->keep_cols[k] == SIZE_MAX) {
 			snprintf(in->msg, sizeof in->msg, "--keep: the input has no column '%s'", o->keep[k]);
 			in->code = VT_EX_USAGE;

@@ -267,13 +267,7 @@ static int
 id_row(void *ctx, const struct vot_table *t, const struct vot_cell *c)
 {
 	struct idrows *r = ctx;
-	size_t fid = SIZE_MAX, fsvc = SIZE_MAX;
-	for (size_t i = 0; i < t->nfields; i++) {
-		if (!strcasecmp(t->fields[i].name, "ID"))
-			fid = i;
-		if (!strcasecmp(t->fields[i].name, "service_def"))
-			fsvc = i;
-	}
+	size_t fid = vot_field_index(t, "ID"), fsvc = vot_field_index(t, "service_def");
 	if (fid == SIZE_MAX || c[fid].null)
 		return 0;
 	char **ni = realloc(r->id, (r->n + 1) * sizeof *ni);
@@ -814,15 +808,6 @@ struct batch {
 	size_t nworkers;
 };
 
-static size_t
-column(const struct vot_table *t, const char *name)
-{
-	for (size_t i = 0; i < t->nfields; i++)
-		if (t->fields[i].name && !strcmp(t->fields[i].name, name))
-			return i;
-	return SIZE_MAX;
-}
-
 static int
 batch_begin(void *ctx, const struct vot_table *t)
 {
@@ -837,7 +822,7 @@ batch_begin(void *ctx, const struct vot_table *t)
 			{ "obs_publisher_did", "ID", "id" },
 		};
 		for (size_t i = 0; i < 3 && !col; i++)
-			if (column(t, guesses[o->soda != NULL][i]) != SIZE_MAX)
+			if (vot_field_index(t, guesses[o->soda != NULL][i]) != SIZE_MAX)
 				col = guesses[o->soda != NULL][i];
 		if (!col) {
 			snprintf(b->msg, sizeof b->msg, "the input has no column of %s (name it with --column)",
@@ -846,9 +831,9 @@ batch_begin(void *ctx, const struct vot_table *t)
 			return -1;
 		}
 	}
-	b->dataset_col = column(t, col);
-	b->fmt_col = !o->column && !o->soda ? column(t, "access_format") : SIZE_MAX;
-	b->name_col = o->name_from ? column(t, o->name_from) : SIZE_MAX;
+	b->dataset_col = vot_field_index(t, col);
+	b->fmt_col = !o->column && !o->soda ? vot_field_index(t, "access_format") : SIZE_MAX;
+	b->name_col = o->name_from ? vot_field_index(t, o->name_from) : SIZE_MAX;
 	if (b->dataset_col == SIZE_MAX || (o->name_from && b->name_col == SIZE_MAX)) {
 		snprintf(b->msg, sizeof b->msg, "the input has no column '%s'",
 			 b->dataset_col == SIZE_MAX ? col : o->name_from);
@@ -862,7 +847,7 @@ batch_begin(void *ctx, const struct vot_table *t)
 		for (int k = 0; k < o->params[i].nargs; k++) {
 			const char *w = o->params[i].arg[k];
 			size_t c = SIZE_MAX;
-			if (!looks_numeric(w) && (c = column(t, w)) == SIZE_MAX) {
+			if (!looks_numeric(w) && (c = vot_field_index(t, w)) == SIZE_MAX) {
 				snprintf(b->msg, sizeof b->msg, "%s: '%s' is neither a number nor a column of the input",
 					 o->params[i].option, w);
 				b->code = VT_EX_USAGE;

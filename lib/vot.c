@@ -2012,6 +2012,21 @@ status_of(const struct vot_info *v, size_t n, enum vot_status worst, const char 
 	return worst;
 }
 
+size_t
+vot_field_index(const struct vot_table *t, const char *name)
+{
+	size_t folded = SIZE_MAX;
+	for (size_t i = 0; i < t->nfields; i++) {
+		if (!t->fields[i].name)
+			continue;
+		if (!strcmp(t->fields[i].name, name))
+			return i;
+		if (folded == SIZE_MAX && !strcasecmp(t->fields[i].name, name))
+			folded = i;
+	}
+	return folded;
+}
+
 enum vot_status
 vot_doc_status(const struct vot_doc *d, const char **msg)
 {

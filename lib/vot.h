@@ -169,6 +169,10 @@ void vot_parser_free(struct vot_parser *p);
 enum vot_status { VOT_STATUS_NONE, VOT_STATUS_OK, VOT_STATUS_OVERFLOW, VOT_STATUS_ERROR };
 enum vot_status vot_doc_status(const struct vot_doc *d, const char **msg);
 
+/* The index of the table's FIELD called name (exactly, else ignoring
+ * case), or SIZE_MAX. */
+size_t vot_field_index(const struct vot_table *t, const char *name);
+
 /* Parse an arraysize attribute ("3", "*", "10*", "3x4", "2x*"); sets
  * *nelem as in vot_field.nelem. Returns 0 or -1 if malformed. */
 int vot_arraysize_parse(const char *s, long *nelem, int *ndims);
