@@ -70,6 +70,8 @@ struct run {
 	size_t nbatch;
 	bool *answered;			/* per batch entry: the service gave links */
 	const char *retry_id;		/* one ID asked again: its links, whatever ID they name */
+	bool quiet;			/* fetch_links: keep errors to errmsg */
+	char errmsg[512];
 	int depth;
 	struct todo *more;		/* --follow */
 	size_t nmore;
@@ -343,8 +345,9 @@ fetch_links(struct run *r, const char *url, const char *const *form)
 			print_services(r, vot_parser_doc(p));
 		}
 	}
-	if (code)
+	if (code && !r->quiet)
 		fprintf(stderr, "vo-datalink: %s: %s\n", url, msg);
+	snprintf(r->errmsg, sizeof r->errmsg, "%.500s", code ? msg : "");
 	vot_parser_free(p);
 	r->parser = NULL;
 	return code;
@@ -577,6 +580,9 @@ retry_unanswered(struct run *r, const char *links_url, int *worst)
 			*worst = code;
 		if (!code && !r->answered[k])
 			fprintf(stderr, "vo-datalink: %s: the service gave no links\n", r->batch[k].id);
+		/* the service is gone: the other IDs would fail the same way */
+		if (code == VT_EX_UNAVAILABLE || code == VT_EX_TEMPFAIL || code == VT_EX_NOPERM)
+			break;
 	}
 }
 
@@ -684,6 +690,15 @@ main(int argc, char **argv)
 			bad_usage("no input: give DataLink URLs, -s LINKS_URL --id ID, or a table on stdin");
 		read_input(&r, &in);
 	}
+	if (o.nids) {
+		in.links_url = xstrdup(o.links);
+		in.todo = calloc(o.nids, sizeof *in.todo);
+		if (!in.todo)
+			errx(VT_EX_SOFTWARE, "out of memory");
+		for (size_t i = 0; i < o.nids; i++)
+			in.todo[i].id = xstrdup(o.ids[i]);
+		in.ntodo = o.nids;
+	}
 	const char *first = o.links ? o.links : o.nurls ? o.urls[0] : in.links_url ? in.links_url
 			  : in.ntodo ? in.todo[0].url : NULL;
 	struct cred_store cs = {0};
@@ -694,20 +709,6 @@ main(int argc, char **argv)
 		errx(code, "%s", msg);
 	r.ob = &out.ob;
 
-	/* the links service with IDs: batched POSTs of repeated ID */
-	for (size_t i = 0; i < o.nids; i += BATCH) {
-		size_t n = o.nids - i < BATCH ? o.nids - i : BATCH;
-		const char **form = calloc(2 * n + 1, sizeof *form);
-		if (!form)
-			errx(VT_EX_SOFTWARE, "out of memory");
-		for (size_t k = 0; k < n; k++) {
-			form[2 * k] = "ID";
-			form[2 * k + 1] = o.ids[i + k];
-		}
-		if ((code = fetch_links(&r, o.links, form)) != 0 && !worst)
-			worst = code;
-		free(form);
-	}
 	for (int i = 0; i < o.nurls; i++)
 		if ((code = fetch_links(&r, o.urls[i], NULL)) != 0 && !worst)
 			worst = code;
@@ -716,7 +717,8 @@ main(int argc, char **argv)
 		if ((code = fetch_links(&r, in.todo[i].url, NULL)) != 0 && !worst)
 			worst = code;
 	}
-	/* IDs from a result's descriptor: batched, each ID sent once */
+	/* IDs, from -s --id or a result's descriptor: batched POSTs of
+	 * repeated ID, each ID once a batch */
 	for (size_t i = 0; i < in.ntodo && in.links_url; i += r.nbatch) {
 		r.batch = &in.todo[i];
 		r.nbatch = in.ntodo - i < BATCH ? in.ntodo - i : BATCH;
@@ -736,11 +738,20 @@ main(int argc, char **argv)
 		r.answered = calloc(r.nbatch, sizeof *r.answered);
 		if (!r.answered)
 			errx(VT_EX_SOFTWARE, "out of memory");
-		if ((code = fetch_links(&r, in.links_url, form)) != 0 && !worst)
-			worst = code;
-		free(form);
-		if (!code)
+		/* a service that refuses batches gets the IDs one at a time */
+		r.quiet = true;
+		code = fetch_links(&r, in.links_url, form);
+		r.quiet = false;
+		if (code == VT_EX_TEMPFAIL || code == VT_EX_NOPERM) {
+			fprintf(stderr, "vo-datalink: %s: %s\n", in.links_url, r.errmsg);
+			if (!worst)
+				worst = code;
+		} else {
+			if (code && o.net.verbose)
+				fprintf(stderr, "vo-datalink: the batch failed (%s); one ID at a time\n", r.errmsg);
 			retry_unanswered(&r, in.links_url, &worst);
+		}
+		free(form);
 		free(r.answered);
 		r.answered = NULL;
 	}

@@ -107,15 +107,39 @@ dl() {
 }
 
 @test "-s LINKS --id: many IDs batched into few POSTs" {
+	# a "service" whose answer has a #this for each of the 250 IDs
+	{
+		sed -n '1,/<TABLEDATA>/p' "$FS_DIR/links.vot"
+		for i in $(seq 250); do
+			printf '<TR><TD>ivo://x?%s</TD><TD>%s/files/%s.fits</TD><TD/><TD/><TD>#this</TD><TD/><TD/><TD/><TD/></TR>\n' "$i" "$fs_URL" "$i"
+		done
+		sed -n '/<\/TABLEDATA>/,$p' "$FS_DIR/links.vot"
+	} > "$FS_DIR/many.vot"
 	args=()
 	for i in $(seq 250); do args+=(--id "ivo://x?$i"); done
-	run dl -s "$fs_URL/files/links.vot" "${args[@]}"
+	run dl -s "$fs_URL/files/many.vot" "${args[@]}"
 	[ "$status" -eq 0 ]
 	[ "$(grep -c '"method": "POST"' "$fs_LOG")" -eq 3 ]
-	grep '"method": "POST"' "$fs_LOG" | head -n 1 | grep -q 'ID=ivo%3A%2F%2Fx%3F100'
+	grep '"method": "POST"' "$fs_LOG" | head -n 1 | grep -q 'ID=ivo%3A%2F%2Fx%3F100"'
+	grep '"method": "POST"' "$fs_LOG" | tail -n 1 | grep -q '"body": "ID=ivo%3A%2F%2Fx%3F201&.*ID=ivo%3A%2F%2Fx%3F250"'
+	# every ID was answered: nothing asked again
+	[ "$(grep -c '"method": "GET"' "$fs_LOG")" -eq 0 ]
 	# one header, the rows of three answers
 	[ "$(echo "$output" | grep -c '^ID	')" -eq 1 ]
-	[ "$(echo "$output" | grep -c '#preview-image')" -eq 3 ]
+	[ "$(echo "$output" | grep -c '#this')" -eq 750 ]
+}
+
+@test "a service that refuses batched POSTs gets the IDs one GET at a time" {
+	run dl -s "$fs_URL/status?code=405" --id ivo://x?1 --id ivo://x?2
+	[ "$status" -eq 76 ]
+	[ "$(grep -c '"method": "POST"' "$fs_LOG")" -eq 1 ]
+	[ "$(grep -c '"method": "GET"' "$fs_LOG")" -eq 2 ]
+	# a refusal of the credentials is not tried once per ID
+	fs_clear_log fs
+	run dl -s "$fs_URL/status?code=401" --id ivo://x?1 --id ivo://x?2 --id ivo://x?3
+	[ "$status" -eq 77 ]
+	[ "$(grep -c '"method": "GET"' "$fs_LOG")" -eq 0 ]
+	[ "$(wc -l < "$T/stderr")" -eq 1 ]
 }
 
 @test "a table on stdin: DataLink URLs of an ObsCore-like table, --keep joins back" {
@@ -216,9 +240,11 @@ H
 	[ "$(echo "$output" | awk -F'\t' 'NR > 1 { print $1 "," $2 }' | sort | tr '\n' ' ')" = "again,ivo://x?a first,ivo://x?a second,ivo://x?a " ]
 	# --column overrides the descriptor
 	fs_clear_log fs
-	run dl --column access_url < "$T/result.vot"
-	[ "$status" -ne 0 ]
+	sed -i "s|http://127.0.0.1:9/never|$fs_URL/files/links.vot|" "$T/result.vot"
+	run dl --column access_url --semantics this < "$T/result.vot"
+	[ "$status" -eq 0 ]
 	[ "$(grep -c '"method": "POST"' "$fs_LOG")" -eq 0 ]
+	[ "$(grep -c '"method": "GET"' "$fs_LOG")" -eq 3 ]
 }
 
 @test "not a DataLink document, an HTTP error: clear errors" {
