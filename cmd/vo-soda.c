@@ -91,7 +91,7 @@ usage(void)
 "  --polygon RA DEC ...    degrees, three points or more\n"
 "  --pos POS               a SODA POS: 'CIRCLE ra dec r', 'RANGE ...', 'POLYGON ...'\n"
 "  --band LO HI            wavelengths, metres or with a unit: 656nm, 0.5um, 6563A,\n"
-"                          1.4GHz (frequencies are turned into wavelengths)\n"
+"                          1.4GHz, 456THz (frequencies become wavelengths)\n"
 "  --time LO HI            MJD\n"
 "  --pol P                 a polarisation state (I, Q, U, V, ...); repeatable\n"
 "  -p NAME=VALUE           any other parameter of the service\n"
@@ -168,10 +168,13 @@ number(const char *s, double *d)
 static bool
 wavelength(const char *s, double *wl, char *msg, size_t msglen)
 {
-	static const struct { const char *unit; double scale; bool freq; } units[] = {
-		{ "nm", 1e-9, false }, { "um", 1e-6, false }, { "mm", 1e-3, false },
-		{ "cm", 1e-2, false }, { "Angstrom", 1e-10, false }, { "A", 1e-10, false },
-		{ "m", 1, false }, { "GHz", 1e9, true }, { "MHz", 1e6, true },
+	/* per: how many of the unit make a metre (or how many Hz one unit
+	 * is): dividing by an exact power of ten gives 7.1e-07 for 710nm,
+	 * where multiplying by 1e-9 would give 7.100000000000001e-07 */
+	static const struct { const char *unit; double per; bool freq; } units[] = {
+		{ "nm", 1e9, false }, { "um", 1e6, false }, { "mm", 1e3, false },
+		{ "cm", 1e2, false }, { "Angstrom", 1e10, false }, { "A", 1e10, false },
+		{ "m", 1, false }, { "THz", 1e12, true }, { "GHz", 1e9, true }, { "MHz", 1e6, true },
 		{ "kHz", 1e3, true }, { "Hz", 1, true },
 	};
 	char *end;
@@ -189,10 +192,10 @@ wavelength(const char *s, double *wl, char *msg, size_t msglen)
 	}
 	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
 		if (!strcmp(end, units[i].unit)) {
-			*wl = units[i].freq ? 299792458.0 / (v * units[i].scale) : v * units[i].scale;
+			*wl = units[i].freq ? 299792458.0 / (v * units[i].per) : v / units[i].per;
 			return true;
 		}
-	snprintf(msg, msglen, "--band: unknown unit '%s' (m, cm, mm, um, nm, A, Hz, kHz, MHz, GHz)", end);
+	snprintf(msg, msglen, "--band: unknown unit '%s' (m, cm, mm, um, nm, A, Hz, kHz, MHz, GHz, THz)", end);
 	return false;
 }
 

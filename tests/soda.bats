@@ -164,3 +164,70 @@ covers() {
 	run "$S" --circle 10.5 -3.25 0.01 -j 0 "$DL"
 	[ "$status" -eq 64 ]
 }
+
+# the spectra and cubes (tests/server/README: spec.main, spec.cubes)
+spec_dl() {
+	echo "$VT_DACHS_URL/spec/q/sdl/dlmeta?ID=ivo://vo-tools.test/~%3Fspec/data/$1.fits"
+}
+
+@test "--band on a spectrum: a unit suffix, fewer points, the declared range enforced" {
+	# spec03 covers 600..700 nm in 1001 points of 0.1 nm
+	run "$S" --band 650nm 660nm -p FORMAT=text/csv -o s.csv "$(spec_dl spec03)"
+	[ "$status" -eq 0 ]
+	[ "$(grep -v '^#' s.csv | sed 1d | wc -l)" -eq 101 ]
+	grep -v '^#' s.csv | sed -n 2p | grep -q '^650'
+	# the same band as a frequency range
+	run "$S" --band 454.23THz 461.22THz -p FORMAT=text/csv -o f.csv "$(spec_dl spec03)"
+	[ "$status" -eq 0 ]
+	[ "$(grep -v '^#' f.csv | sed 1d | wc -l)" -ge 99 ]
+	# outside the declared 6e-07 .. 7e-07: refused, nothing sent
+	run "$S" -v --band 710nm 800nm -o no.csv "$(spec_dl spec03)"
+	[ "$status" -eq 64 ]
+	[[ "$output" == *"BAND 7.1e-07 8e-07 is outside the declared range 6e-07 .. 7e-07"* ]]
+	[[ "$output" != *"dlget"* ]]
+	[ ! -e no.csv ]
+	# a FORMAT the service does not offer
+	run "$S" --band 650nm 660nm -p FORMAT=image/gif "$(spec_dl spec03)"
+	[ "$status" -eq 64 ]
+	[[ "$output" == *"FORMAT=image/gif is not one of the values the service declares"* ]]
+}
+
+@test "--pol and --band on a cube: the planes asked for, checked against POL's options" {
+	DLB="$VT_DACHS_URL/getproduct/spec/data/cube_b.fits"	# 16x16x20x4, 641..679 nm, I Q U V
+	run "$S" --pol I -o i.fits "$DLB"
+	[ "$status" -eq 0 ]
+	[ "$(header NAXIS4 i.fits)" -eq 1 ]
+	[ "$(header NAXIS3 i.fits)" -eq 20 ]
+	run "$S" --pol Q --pol U --band 650nm 660nm -o qu.fits "$DLB"
+	[ "$status" -eq 0 ]
+	[ "$(header NAXIS3 qu.fits)" -eq 6 ]
+	[ "$(header NAXIS4 qu.fits)" -eq 2 ]
+	[ "$(header NAXIS1 qu.fits)" -eq 16 ]
+	# refused before sending: a state the cube does not have, a band it misses
+	run "$S" --pol RR "$DLB"
+	[ "$status" -eq 64 ]
+	[[ "$output" == *"POL=RR is not one of the values the service declares"* ]]
+	run "$S" --band 800nm 900nm "$DLB"
+	[ "$status" -eq 64 ]
+	[[ "$output" == *"outside the declared range"* ]]
+	# cube_a has no polarisation axis: its service takes no POL
+	run "$S" --pol I "$VT_DACHS_URL/getproduct/spec/data/cube_a.fits"
+	[ "$status" -eq 64 ]
+	[[ "$output" == *"the service takes no parameter POL"* ]]
+	[ "$(ls -A | wc -l)" -eq 2 ]
+}
+
+@test "batch: a band around each row's own line, from a column" {
+	printf 'obs_id\turl\tlo\thi\n' > in.tsv
+	for n in 01 03 05; do
+		printf 'spec%s\t%s\t655nm\t658nm\n' "$n" "$(spec_dl spec$n)" >> in.tsv
+	done
+	printf 'spec04\t%s\t655nm\t658nm\n' "$(spec_dl spec04)" >> in.tsv	# 480..520 nm: refused
+	run sh -c "'$S' -c url --name-from obs_id --band lo hi -p FORMAT=text/csv < in.tsv 2> err"
+	[ "$status" -eq 64 ]
+	[ "$(echo "$output" | awk -F'\t' '$5 == "ok" { print $3 }' | sort | tr '\n' ' ')" = "spec01 spec03 spec05 " ]
+	[[ "$(echo "$output" | awk -F'\t' '$1 == 4 { print $5 }')" == *"outside the declared range 4.8e-07 .. 5.2e-07"* ]]
+	# spec03: 0.1 nm steps, 655.0 to 657.9 or 658.0
+	n=$(grep -v '^#' spec03 | sed 1d | wc -l)
+	[ "$n" -ge 30 ] && [ "$n" -le 31 ]
+}
