@@ -159,12 +159,26 @@ links_begin(void *ctx, const struct vot_table *t)
 	if (t->index != 0)
 		return VOT_SKIP;	/* the links are the first table */
 	if (!r->cols) {
-		r->ncols = t->nfields;
-		r->cols = calloc(t->nfields ? t->nfields : 1, sizeof *r->cols);
+		/* DataLink's columns in the standard's order, whatever order the
+		 * service uses, so that scripts can count on them; then the
+		 * service's others (DataLink 1.1's, ESO's eso_category...) */
+		static const char *const standard[] = {
+			"ID", "access_url", "service_def", "error_message", "semantics",
+			"description", "content_type", "content_length",
+		};
+		size_t nstd = sizeof standard / sizeof standard[0];
+		r->cols = calloc(nstd + t->nfields, sizeof *r->cols);
 		if (!r->cols)
 			return -1;
-		for (size_t i = 0; i < t->nfields; i++)
-			r->cols[i] = xstrdup(t->fields[i].name);
+		for (size_t i = 0; i < nstd; i++)
+			r->cols[r->ncols++] = xstrdup(standard[i]);
+		for (size_t i = 0; i < t->nfields; i++) {
+			bool std = false;
+			for (size_t k = 0; k < nstd && !std; k++)
+				std = t->fields[i].name && !strcasecmp(t->fields[i].name, standard[k]);
+			if (!std && t->fields[i].name)
+				r->cols[r->ncols++] = xstrdup(t->fields[i].name);
+		}
 	}
 	free(r->map);
 	r->map = calloc(r->ncols ? r->ncols : 1, sizeof *r->map);

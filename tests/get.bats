@@ -111,9 +111,9 @@ print(sum(1 for l in open(sys.argv[1]) if json.loads(l)["method"] == sys.argv[2]
 	cmp out/nice-1.fits "$FS_DIR/f3.dat"
 	# the same name from the URL twice
 	printf 'access_url\n%s\n%s\n' "$a_URL/files/f1.txt" "$a_URL/files/f1.txt?x=1" >e.tsv
-	run get -j 1 -d out2 e.tsv
-	[ "$status" -eq 73 ]	# no such directory
-	mkdir out2
+	run get -j 1 -d no/such/out2 e.tsv
+	[ "$status" -eq 73 ]	# -d makes its directory, not its parents
+	[ ! -e no ]
 	run get -j 1 -d out2 e.tsv
 	[ "$status" -eq 0 ]
 	[ -f out2/f1.txt ] && [ -f out2/f1-1.txt ]
