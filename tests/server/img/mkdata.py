@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Write the deterministic FITS images of the img resource.
 
-    python3 mkdata.py OUTDIR     # writes OUTDIR/img01.fits .. img20.fits
-                                 # and OUTDIR/previews/img01.png .. img20.png
+    python3 mkdata.py OUTDIR     # writes OUTDIR/img01.fits .. img20.fits,
+                                 # OUTDIR/previews/img01.png .. img20.png
+                                 # and the calibration frames OUTDIR/cal/*
 
 20 images of 64x64 float32 pixels with a TAN WCS: 5 fields (FIELDS) of
 4 images each (filters B V R I, see FILTERS), centred on the field
@@ -14,21 +15,21 @@ previews (8-bit grey PNGs, 128x128, linear between the 1st and 99.5th
 percentile) are pre-computed because DaCHS cannot make automatic previews
 of products whose access path is a DataLink document.
 
-ObsCore needs DaCHS's //obscore imported once (`dachs imp //obscore`,
-which creates ivoa._obscoresources and ivoa.obscore); scripts/vo-test-server
-runs this script just before `dachs imp img/q`, so it does that here when
-the table is missing (on a machine with DaCHS and its database; skipped
-with --no-dachs or without DaCHS).
+Calibration frames (the img/q cal DataLink service associates them with
+the images, like ESO's calselector): cal/bias_F.fits and cal/flat_F.fits
+for each filter F (64x64 float32, 20160 bytes each) and cal/bpm.fits, a
+bad-pixel mask shared by all (64x64 uint8, 8640 bytes); CALTYPE says
+which (BIAS, FLAT, BPM), numpy's PCG64 seeded with CALSEED + a number.
+No WCS: they are not in img.main, SIAP or ObsCore, only in img.calframes.
 """
 import os
-import shutil
-import subprocess
 import sys
 
 import numpy as np
 from astropy.io import fits
 
 SEED = 20240612
+CALSEED = 20240613
 NPIX = 64
 SCALE = 0.002  # deg/pixel: a 0.128 deg field
 # name, ra, dec (deg, ICRS)
@@ -100,27 +101,39 @@ def preview(hdu, path):
         path, format="PNG")
 
 
-def ensure_obscore():
-    """dachs imp //obscore unless ivoa._obscoresources exists."""
-    if shutil.which("dachs") is None:
-        return
-    try:
-        from gavo import api
-        with api.getTableConn() as conn:
-            have = list(conn.query(
-                "SELECT to_regclass('ivoa._obscoresources')"))[0][0]
-    except Exception as ex:  # no database: leave it to dachs imp
-        print("mkdata.py: cannot check for ivoa._obscoresources: %s" % ex,
-              file=sys.stderr)
-        have = None
-    if not have:
-        subprocess.run(["dachs", "imp", "//obscore"], check=True)
+def calframe(kind, filt, n):
+    """a calibration frame: kind BIAS, FLAT or BPM (filt None)"""
+    rng = np.random.Generator(np.random.PCG64(CALSEED + n))
+    yy, xx = np.mgrid[0:NPIX, 0:NPIX]
+    if kind == "BIAS":
+        data = (100.0 + 0.02 * (xx - NPIX / 2) + rng.normal(0.0, 0.5, (NPIX, NPIX))
+                ).astype(np.float32)
+    elif kind == "FLAT":
+        r2 = ((xx - NPIX / 2) ** 2 + (yy - NPIX / 2) ** 2) / (NPIX / 2) ** 2
+        data = (1.0 - 0.05 * r2 + rng.normal(0.0, 0.005, (NPIX, NPIX))
+                ).astype(np.float32)
+    else:
+        data = np.zeros((NPIX, NPIX), np.uint8)
+        data[:, 17] = 1  # a bad column
+        for y, x in rng.integers(0, NPIX, (12, 2)):
+            data[y, x] = 1  # hot pixels
+    h = fits.Header()
+    h["OBJECT"] = {"BIAS": "master bias", "FLAT": "master flat",
+                   "BPM": "bad pixel mask"}[kind]
+    h["CALTYPE"] = (kind, "BIAS, FLAT or BPM")
+    h["FILTER"] = filt or "ANY"
+    h["DATE-OBS"] = "2020-01-01T00:00:00"
+    h["TELESCOP"] = "vo-tools synthetic"
+    h["INSTRUME"] = "vtcam"
+    if kind == "BIAS":
+        h["BUNIT"] = "adu"
+    return fits.PrimaryHDU(data, header=h)
 
 
 def main():
-    args = [a for a in sys.argv[1:] if a != "--no-dachs"]
-    out = args[0] if args else "."
+    out = sys.argv[1] if len(sys.argv) > 1 else "."
     os.makedirs(os.path.join(out, "previews"), exist_ok=True)
+    os.makedirs(os.path.join(out, "cal"), exist_ok=True)
     n = 0
     for field in FIELDS:
         for k in range(len(FILTERS)):
@@ -128,8 +141,14 @@ def main():
             hdu = image(n, field, k)
             hdu.writeto(os.path.join(out, "img%02d.fits" % n), overwrite=True)
             preview(hdu, os.path.join(out, "previews", "img%02d.png" % n))
-    if "--no-dachs" not in sys.argv:
-        ensure_obscore()
+    n = 0
+    for kind in ("BIAS", "FLAT"):
+        for filt, *_ in FILTERS:
+            n += 1
+            calframe(kind, filt, n).writeto(os.path.join(
+                out, "cal", "%s_%s.fits" % (kind.lower(), filt)), overwrite=True)
+    calframe("BPM", None, n + 1).writeto(
+        os.path.join(out, "cal", "bpm.fits"), overwrite=True)
 
 
 if __name__ == "__main__":
