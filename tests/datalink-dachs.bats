@@ -42,7 +42,7 @@ setup() {
 }
 
 @test "--services: the SODA descriptor with its parameters and declared limits" {
-	run "$VT_BIN/vo-datalink" --services "$VT_DACHS_URL/img/q/dl/dlmeta?ID=img/data/img01.fits"
+	run "$VT_BIN/vo-datalink" --services "$VT_DACHS_URL/img/q/dl/dlmeta?ID=ivo%3A%2F%2Fvo-tools.test%2F~%3Fimg%2Fdata%2Fimg01.fits"
 	[ "$status" -eq 0 ]
 	echo "$output" | awk -F'\t' '$2 == "ivo://ivoa.net/std/SODA#sync-1.0" { print $4 }' | grep -qx CIRCLE
 	echo "$output" | awk -F'\t' '$2 == "ivo://ivoa.net/std/SODA#sync-1.0" { print $4 }' | grep -qx POS
@@ -51,8 +51,32 @@ setup() {
 }
 
 @test "-s dlmeta --id: several datasets in one batched request" {
-	run sh -c "'$VT_BIN/vo-datalink' -v -s '$VT_DACHS_URL/img/q/dl/dlmeta' --id img/data/img01.fits --id img/data/img02.fits --id img/data/img03.fits --semantics this 2> '$T/err'"
+	# publisher DIDs, with '?', '~' and '/' to encode in the POST
+	run sh -c "'$VT_BIN/vo-datalink' -v -s '$VT_DACHS_URL/img/q/dl/dlmeta' --id 'ivo://vo-tools.test/~?img/data/img01.fits' --id 'ivo://vo-tools.test/~?img/data/img02.fits' --id 'ivo://vo-tools.test/~?img/data/img03.fits' --semantics this 2> '$T/err'"
 	[ "$status" -eq 0 ]
-	[ "$(echo "$output" | awk -F'\t' 'NR > 1 { print $1 }' | sort | tr '\n' ' ')" = "img/data/img01.fits img/data/img02.fits img/data/img03.fits " ]
+	[ "$(echo "$output" | awk -F'\t' 'NR > 1 { print $1 }' | sort | tr '\n' ' ')" = "ivo://vo-tools.test/~?img/data/img01.fits ivo://vo-tools.test/~?img/data/img02.fits ivo://vo-tools.test/~?img/data/img03.fits " ]
 	[ "$(grep -c '^vo-datalink: > POST' "$T/err")" -eq 1 ]
+}
+
+@test "the ESO calibration download: a custom-term association followed, its calibrations fetched, re-run skipped" {
+	DL="$VT_DACHS_URL/getproduct/img/data/img06.fits"	# cosmos, filter V
+	term='http://vo-tools.test/rdf/datalink#calibration_association'
+	# like ESO's calSelector link: a plain VOTable under a term of its own
+	run "$VT_BIN/vo-datalink" --semantics "$term" "$DL"
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | awk -F'\t' 'NR > 1 { print $7 }')" = "application/x-votable+xml" ]
+	run sh -c "'$VT_BIN/vo-datalink' --semantics calibration --content-type application/fits --follow-semantics '$term' '$DL' |
+		'$VT_BIN/vo-get' -d '$T/calib' 2> '$T/err'"
+	[ "$status" -eq 0 ]
+	# bias and flat of the V filter, the bad-pixel mask: not the image itself
+	[ "$(ls "$T/calib" | sort | tr '\n' ' ')" = "bias_V.fits bpm.fits flat_V.fits " ]
+	[ "$(wc -c < "$T/calib/bias_V.fits")" -eq 20160 ]
+	[ "$(wc -c < "$T/calib/bpm.fits")" -eq 8640 ]
+	[ "$(head -c 6 "$T/calib/flat_V.fits")" = "SIMPLE" ]
+	[ "$(echo "$output" | awk -F'\t' 'NR > 1 && $4 == "ok"' | wc -l)" -eq 3 ]
+	# a second run downloads nothing, and does not wait on DaCHS's HEAD
+	run timeout 60 sh -c "'$VT_BIN/vo-datalink' --semantics calibration --content-type application/fits --follow-semantics '$term' '$DL' |
+		'$VT_BIN/vo-get' -d '$T/calib'"
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | awk -F'\t' 'NR > 1 && $4 == "skipped"' | wc -l)" -eq 3 ]
 }

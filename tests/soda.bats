@@ -7,7 +7,9 @@ setup() {
 	dachs_env
 	T="$BATS_TEST_TMPDIR"
 	cd "$T"
-	DL="$VT_DACHS_URL/img/q/dl/dlmeta?ID=img/data/img01.fits"
+	# as DaCHS writes it in products' access URLs: the publisher DID
+	# ivo://vo-tools.test/~?img/data/img01.fits, URL-encoded
+	DL="$VT_DACHS_URL/img/q/dl/dlmeta?ID=ivo%3A%2F%2Fvo-tools.test%2F~%3Fimg%2Fdata%2Fimg01.fits"
 	SODA="$VT_DACHS_URL/img/q/dl/dlget"
 	S="$VT_BIN/vo-soda"
 }
@@ -77,7 +79,7 @@ covers() {
 }
 
 @test "-s SODA_URL --id ID with a SODA POS" {
-	run "$S" -s "$SODA" --id img/data/img02.fits --pos 'CIRCLE 10.5 -3.25 0.01' -o p.fits
+	run "$S" -s "$SODA" --id 'ivo://vo-tools.test/~?img/data/img02.fits' --pos 'CIRCLE 10.5 -3.25 0.01' -o p.fits
 	[ "$status" -eq 0 ]
 	[ "$(head -c 6 p.fits)" = "SIMPLE" ]
 	covers p.fits 10.5 -3.25
