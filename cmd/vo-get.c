@@ -496,7 +496,27 @@ set_error(struct row *r, int code, const char *fmt, ...)
 	r->code = code;
 }
 
-/* Complete file already there?  A HEAD tells its size; 1 if skipped. */
+/* What the server says of a URL before its body. */
+struct probe {
+	long status;
+	long long length;
+	char *disposition;
+};
+
+static int
+probe_headers(void *ctx, const struct http_response *resp)
+{
+	struct probe *p = ctx;
+	p->status = resp->status;
+	p->length = resp->content_length;
+	if (resp->content_disposition)
+		p->disposition = xstrdup(resp->content_disposition);
+	return 1;	/* enough: the body is not wanted */
+}
+
+/* Complete file already there?  1 if skipped.  The size comes from the
+ * headers of a GET cut short after them, not from a HEAD: some servers
+ * (DaCHS 2.7 for its products) never answer HEAD. */
 static int
 check_existing(struct http_client *c, struct row *r, const char *name)
 {
@@ -504,16 +524,17 @@ check_existing(struct http_client *c, struct row *r, const char *name)
 	struct stat st;
 	int skipped = 0;
 	if (stat(final, &st) == 0 && S_ISREG(st.st_mode)) {
-		struct http_request rq = { .method = "HEAD", .url = r->url };
+		struct http_request rq = { .method = "GET", .url = r->url };
 		struct http_response resp;
+		struct probe p = { .length = -1 };
 		char err[300];
 		memset(&resp, 0, sizeof resp);
-		enum http_err e = http_perform(c, &rq, NULL, NULL, NULL, &resp, err, sizeof err);
-		if (e == HTTP_OK && resp.status >= 200 && resp.status <= 299) {
-			char *cd = r->name_from ? NULL : cd_name(resp.content_disposition);
+		http_perform(c, &rq, probe_headers, NULL, &p, &resp, err, sizeof err);
+		if (p.status >= 200 && p.status <= 299) {
+			char *cd = r->name_from ? NULL : cd_name(p.disposition);
 			bool same = !cd || strcmp(cd, name) == 0;
 			/* content_length is -1 for a gzip-encoded answer */
-			if (same && (resp.content_length < 0 || resp.content_length == st.st_size)) {
+			if (same && (p.length < 0 || p.length == st.st_size)) {
 				skipped = 1;
 				r->path = final;
 				final = NULL;
@@ -522,6 +543,7 @@ check_existing(struct http_client *c, struct row *r, const char *name)
 			}
 			free(cd);
 		}
+		free(p.disposition);
 		http_response_free(&resp);
 	}
 	free(final);

@@ -119,7 +119,7 @@ print(sum(1 for l in open(sys.argv[1]) if json.loads(l)["method"] == sys.argv[2]
 	[ -f out2/f1.txt ] && [ -f out2/f1-1.txt ]
 }
 
-@test "get: a re-run skips complete files with HEAD requests only" {
+@test "get: a re-run skips complete files, having read only the headers" {
 	run get -d out t.tsv
 	[ "$status" -eq 0 ]
 	fs_clear_log a
@@ -128,8 +128,9 @@ print(sum(1 for l in open(sys.argv[1]) if json.loads(l)["method"] == sys.argv[2]
 	[ "$(cut -f2-4 <<<"${lines[1]}")" = "$(printf 'out/f1.txt\t11\tskipped')" ]
 	[ "$(cut -f4 <<<"${lines[2]}")" = skipped ]
 	[ "$(cut -f4 <<<"${lines[3]}")" = skipped ]
-	[ "$(methods "$a_LOG" GET)" -eq 0 ]
-	[ "$(methods "$a_LOG" HEAD)" -eq 3 ]
+	# no HEAD (DaCHS never answers those), a GET cut short after its headers
+	[ "$(methods "$a_LOG" HEAD)" -eq 0 ]
+	[ "$(methods "$a_LOG" GET)" -eq 3 ]
 	# a file of the wrong size is fetched again
 	printf 'short' >out/f2.bin
 	run get -d out t.tsv
