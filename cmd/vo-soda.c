@@ -76,7 +76,7 @@ usage(void)
 "usage: vo-soda [--circle RA DEC R] [--polygon RA DEC RA DEC RA DEC...] [--pos POS]\n"
 "               [--band LO HI] [--time LO HI] [--pol P]... [-p NAME=VALUE]...\n"
 "               [-o FILE | -d DIR] [--timeout SECS] [--token-file FILE] [-v]\n"
-"               DATALINK_URL | -s SODA_URL --id ID\n"
+"               DATALINK_URL | -s SODA_URL [--id] ID\n"
 "       vo-soda CUTOUT... [-d DIR] [-c COL] [--name-from COL] [-j N] [-s SODA_URL] < TABLE\n"
 "A cutout of a dataset, made by the server (IVOA SODA, synchronous).  With a\n"
 "DataLink URL the SODA service and the dataset's ID come from its service\n"
@@ -1199,6 +1199,11 @@ main(int argc, char **argv)
 	bool batch = o.datalink ? !strcmp(o.datalink, "-") : !o.id && !isatty(0);
 	if (batch)
 		o.datalink = NULL;
+	/* with -s, the argument is the dataset's ID: vo-soda -s SODA_URL ID */
+	if (o.soda && o.datalink && !o.id) {
+		o.id = o.datalink;
+		o.datalink = NULL;
+	}
 	if (!batch && !o.datalink && !(o.soda && o.id))
 		bad_usage("give a DataLink URL, -s SODA_URL --id ID, or a table of datasets on stdin");
 	if (o.datalink && (o.soda || o.id))

@@ -83,6 +83,10 @@ covers() {
 	[ "$status" -eq 0 ]
 	[ "$(head -c 6 p.fits)" = "SIMPLE" ]
 	covers p.fits 10.5 -3.25
+	# the ID as the argument
+	run "$S" -s "$SODA" --pos 'CIRCLE 10.5 -3.25 0.01' -o q.fits 'ivo://vo-tools.test/~?img/data/img02.fits'
+	[ "$status" -eq 0 ]
+	cmp p.fits q.fits
 }
 
 @test "usage errors: no cutout, no dataset, a bad number, a bad band unit" {
