@@ -29,7 +29,7 @@ Endpoints (GET and POST; query parameters as shown):
   /auth?token=T[&user=U][&scheme=bearer|basic][&file=NAME]
                                200 if "Authorization: Bearer T" (or Basic
                                U:T) arrived, else 401 with WWW-Authenticate
-  /status?code=N               that status, a short text body
+  /status?code=N[&file=NAME]   that status, a short text body (or NAME)
   /echo                        the request (method, headers, body) as JSON
   /dispo?name=N[&star=1][&file=NAME]
                                with Content-Disposition: attachment;
@@ -237,6 +237,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def h_status(self, q):
         code = int(q.get("code", "500"))
+        if q.get("file"):
+            data, ctype = self.payload(q)
+            return self.send(code, data, ctype)
         self.send_text(code, "status %d\n" % code)
 
     def h_echo(self, q):
