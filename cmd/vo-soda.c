@@ -638,6 +638,97 @@ default_name_of_id(const char *id)
 
 /* ---------------------------------------------------------------- a cutout */
 
+/* The DataLink documents a batch has read, by URL: rows often share one
+ * (many candidates on one image), and each is read once, also when
+ * several workers want it at the same time. */
+#define CACHE_MAX 256
+
+struct cached {
+	char *url;
+	bool ready;		/* false while its first reader fetches it */
+	struct vot_parser *doc;	/* owns what s.inputs points into */
+	struct soda s;
+	int code;
+	char msg[512];
+};
+
+struct soda_cache {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct cached v[CACHE_MAX];
+	size_t n;
+};
+
+/* 1: url's outcome copied into s, code, msg; 0: not there, and the
+ * caller is to fetch it and cache_fill it; -1: not there, no room. */
+static int
+cache_get(struct soda_cache *c, const char *url, struct soda *s, int *code, char *msg, size_t msglen)
+{
+	pthread_mutex_lock(&c->mu);
+	for (size_t i = 0; i < c->n; i++) {
+		struct cached *e = &c->v[i];
+		if (strcmp(e->url, url))
+			continue;
+		while (!e->ready)
+			pthread_cond_wait(&c->cv, &c->mu);
+		*code = e->code;
+		snprintf(msg, msglen, "%s", e->msg);
+		*s = e->s;
+		s->access_url = e->s.access_url ? strdup(e->s.access_url) : NULL;
+		s->id = e->s.id ? strdup(e->s.id) : NULL;
+		pthread_mutex_unlock(&c->mu);
+		if ((e->s.access_url && !s->access_url) || (e->s.id && !s->id))
+			errx(VT_EX_SOFTWARE, "out of memory");
+		return 1;
+	}
+	int r = -1;
+	if (c->n < CACHE_MAX) {
+		struct cached *e = &c->v[c->n];
+		memset(e, 0, sizeof *e);
+		if ((e->url = strdup(url)) == NULL)
+			errx(VT_EX_SOFTWARE, "out of memory");
+		c->n++;
+		r = 0;
+	}
+	pthread_mutex_unlock(&c->mu);
+	return r;
+}
+
+/* The outcome of reading url, claimed by cache_get: the cache takes doc. */
+static void
+cache_fill(struct soda_cache *c, const char *url, struct vot_parser *doc, const struct soda *s,
+	   int code, const char *msg)
+{
+	pthread_mutex_lock(&c->mu);
+	for (size_t i = 0; i < c->n; i++) {
+		struct cached *e = &c->v[i];
+		if (strcmp(e->url, url) || e->ready)
+			continue;
+		e->doc = doc;
+		e->s = *s;
+		e->s.access_url = s->access_url ? strdup(s->access_url) : NULL;
+		e->s.id = s->id ? strdup(s->id) : NULL;
+		e->code = code;
+		snprintf(e->msg, sizeof e->msg, "%s", msg);
+		e->ready = true;
+		break;
+	}
+	pthread_cond_broadcast(&c->cv);
+	pthread_mutex_unlock(&c->mu);
+}
+
+static void
+cache_free(struct soda_cache *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		free(c->v[i].url);
+		free(c->v[i].s.access_url);
+		free(c->v[i].s.id);
+		vot_parser_free(c->v[i].doc);
+	}
+	c->n = 0;
+}
+
 /* What one cutout gives: a file, or why not. */
 struct result {
 	char *path;
@@ -686,13 +777,21 @@ join_path(const char *dir, const char *name)
 static void
 cutout(struct http_client *client, const struct opts *o, const char *datalink,
        const char *soda_url, const char *id, char *const *values, const char *path,
-       const char *fallback, const char *dir, struct result *res, struct atomic_file **live)
+       const char *fallback, const char *dir, struct result *res, struct atomic_file **live,
+       struct soda_cache *cache)
 {
 	struct soda s = {0};
 	struct vot_parser *doc = NULL;
 	memset(res, 0, sizeof *res);
 	if (datalink) {
-		res->code = find_soda(client, datalink, &doc, &s, res->msg, sizeof res->msg);
+		int got = cache ? cache_get(cache, datalink, &s, &res->code, res->msg, sizeof res->msg) : -1;
+		if (got != 1)
+			res->code = find_soda(client, datalink, &doc, &s, res->msg, sizeof res->msg);
+		if (got == 0) {
+			/* failures too: the service already had its retries */
+			cache_fill(cache, datalink, doc, &s, res->code, res->msg);
+			doc = NULL;
+		}
 		for (size_t i = 0; !res->code && i < o->nparams; i++) {
 			struct param p = { .name = o->params[i].name, .value = values[i] };
 			if (!check(&s, &p, res->msg, sizeof res->msg)) {
@@ -808,6 +907,7 @@ struct batch {
 	pthread_mutex_t mu;
 	size_t next;
 	struct atomic_file **live;	/* per worker: the file being written */
+	struct soda_cache *cache;
 	size_t nworkers;
 };
 
@@ -900,6 +1000,12 @@ batch_row(void *ctx, const struct vot_table *t, const struct vot_cell *c)
 	return 0;
 }
 
+static int
+by_job_name(const void *a, const void *b)
+{
+	return strcmp((*(struct job *const *)a)->name, (*(struct job *const *)b)->name);
+}
+
 static void
 read_batch(struct batch *b)
 {
@@ -944,13 +1050,21 @@ read_batch(struct batch *b)
 		if (!b->jobs[a].name)
 			b->jobs[a].name = default_name(b->jobs[a].dataset);
 	}
-	for (size_t a = 0; a < b->njobs; a++) {
-		bool dup = false;
-		for (size_t c = 0; c < b->njobs && !dup; c++)
-			dup = c != a && !strcmp(b->jobs[a].name, b->jobs[c].name);
-		if (dup)
-			b->jobs[a].name = numbered(b->jobs[a].name, b->jobs[a].row);
+	struct job **by_name = calloc(b->njobs + 1, sizeof *by_name);
+	if (!by_name)
+		errx(VT_EX_SOFTWARE, "out of memory");
+	for (size_t a = 0; a < b->njobs; a++)
+		by_name[a] = &b->jobs[a];
+	qsort(by_name, b->njobs, sizeof *by_name, by_job_name);
+	for (size_t a = 0; a < b->njobs;) {
+		size_t e = a + 1;
+		while (e < b->njobs && !strcmp(by_name[a]->name, by_name[e]->name))
+			e++;
+		for (size_t k = a; e - a > 1 && k < e; k++)
+			by_name[k]->name = numbered(by_name[k]->name, by_name[k]->row);
+		a = e;
 	}
+	free(by_name);
 }
 
 struct worker {
@@ -975,7 +1089,7 @@ work(void *arg)
 		if (!j->res.code) {
 			char *path = join_path(o->dir, j->name);
 			cutout(w->client, o, o->soda ? NULL : j->dataset, o->soda, o->soda ? j->dataset : NULL,
-			       j->values, path, NULL, NULL, &j->res, &b->live[w->index]);
+			       j->values, path, NULL, NULL, &j->res, &b->live[w->index], b->cache);
 			free(path);
 		}
 		pthread_mutex_lock(&b->mu);
@@ -1020,6 +1134,10 @@ run_batch(struct opts *o, struct http_client *first_client, const struct http_op
 {
 	struct batch b = { .o = o };
 	pthread_mutex_init(&b.mu, NULL);
+	static struct soda_cache cache;	/* large: not on the stack */
+	pthread_mutex_init(&cache.mu, NULL);
+	pthread_cond_init(&cache.cv, NULL);
+	b.cache = &cache;
 	read_batch(&b);
 
 	b.nworkers = (size_t)o->jobs < b.njobs ? (size_t)o->jobs : b.njobs;
@@ -1077,6 +1195,7 @@ run_batch(struct opts *o, struct http_client *first_client, const struct http_op
 		fprintf(stderr, "vo-soda: stdin: no datasets\n");
 	for (size_t i = 1; i < b.nworkers; i++)
 		http_client_free(w[i].client);
+	cache_free(&cache);
 	free(b.jobs);
 	free(b.param_cols);
 	free(b.live);
@@ -1255,7 +1374,7 @@ main(int argc, char **argv)
 		struct result res;
 		char *path = o.output ? strdup(o.output) : NULL;
 		struct atomic_file *live = NULL;
-		cutout(client, &o, o.datalink, o.soda, o.id, values, path, NULL, o.dir, &res, &live);
+		cutout(client, &o, o.datalink, o.soda, o.id, values, path, NULL, o.dir, &res, &live, NULL);
 		code = res.code;
 		if (code)
 			fprintf(stderr, "vo-soda: %s\n", res.msg);

@@ -1,6 +1,8 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,8 +11,41 @@
 
 #include "atomicfile.h"
 
-/* the temporary to remove when a signal ends the program */
-static const char *volatile signal_tmp;
+/* the temporary to remove when a signal ends the program (atomic: a
+ * program with threads may commit files in several at once) */
+static _Atomic(const char *) signal_tmp;
+
+/* The process's umask, read once: umask(2) can only be read by setting
+ * it, and setting it to 0 for a moment would give files that other
+ * threads create meanwhile the wrong mode. */
+static mode_t process_umask;
+static pthread_once_t umask_once = PTHREAD_ONCE_INIT;
+
+static void
+read_umask(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[128];
+	unsigned int m;
+	while (f && fgets(line, sizeof line, f))
+		if (sscanf(line, "Umask: %o", &m) == 1) {
+			process_umask = (mode_t)m;
+			fclose(f);
+			return;
+		}
+	if (f)
+		fclose(f);
+	process_umask = umask(0);
+	umask(process_umask);
+}
+
+/* Forget the signal-time temporary if it is af's. */
+static void
+unregister(const struct atomic_file *af)
+{
+	const char *mine = af->tmp;
+	atomic_compare_exchange_strong(&signal_tmp, &mine, NULL);
+}
 
 int
 af_open(struct atomic_file *af, const char *path)
@@ -43,9 +78,8 @@ af_open(struct atomic_file *af, const char *path)
 		return -1;
 	}
 	/* mkstemp makes 0600; give the file the mode a plain creat would. */
-	mode_t um = umask(0);
-	umask(um);
-	fchmod(af->fd, 0666 & ~um);
+	pthread_once(&umask_once, read_umask);
+	fchmod(af->fd, 0666 & ~process_umask);
 	return 0;
 }
 
@@ -59,7 +93,7 @@ af_commit(struct atomic_file *af)
 	if (close(af->fd) < 0)
 		r = -1;
 	af->fd = -1;
-	signal_tmp = NULL;
+	unregister(af);
 	if (r == 0 && rename(af->tmp, af->path) < 0)
 		r = -1;
 	if (r < 0) {
@@ -76,7 +110,7 @@ af_commit(struct atomic_file *af)
 void
 af_abort(struct atomic_file *af)
 {
-	signal_tmp = NULL;
+	unregister(af);
 	if (af->fd >= 0)
 		close(af->fd);
 	if (af->tmp)
@@ -91,8 +125,9 @@ af_abort(struct atomic_file *af)
 static void
 remove_and_die(int sig)
 {
-	if (signal_tmp)
-		unlink(signal_tmp);
+	const char *tmp = atomic_load(&signal_tmp);
+	if (tmp)
+		unlink(tmp);
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -106,7 +141,7 @@ af_remove_on_signal(struct atomic_file *af)
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = remove_and_die;
 	sigemptyset(&sa.sa_mask);
-	signal_tmp = af->tmp;
+	atomic_store(&signal_tmp, af->tmp);
 	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
 		sigaction(sigs[i], &sa, NULL);
 }

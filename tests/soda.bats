@@ -122,6 +122,13 @@ covers() {
 	done
 	# no temporary files left behind
 	[ -z "$(ls -A "$T/out" | grep -v -- '-cutout\.fits$')" ]
+	# every dataset twice: forty files, each name with its row number
+	(cat "$T/in.tsv"; sed 1d "$T/in.tsv") > "$T/twice.tsv"
+	run sh -c "'$S' -j 8 -d '$T/twice' --circle s_ra s_dec 0.02 < '$T/twice.tsv'"
+	[ "$status" -eq 0 ]
+	[ "$(ls "$T/twice" | wc -l)" -eq 40 ]
+	[ -f "$T/twice/img01-cutout-1.fits" ] && [ -f "$T/twice/img01-cutout-21.fits" ]
+	[ "$(ls "$T/twice" | grep -c -- '-cutout-[0-9]*\.fits$')" -eq 40 ]
 }
 
 @test "batch: a failing row is reported in the manifest; the others are still cut out" {
@@ -152,6 +159,8 @@ covers() {
 	[[ "$(echo "$output" | awk -F'\t' '$1 == 2 { print $5 }')" == *"does not reach the dataset"*"nothing was sent"* ]]
 	# one cutout request only: the refused row sent nothing
 	[ "$(grep -c '^vo-soda: GET .*/dlget?' "$T/err")" -eq 1 ]
+	# and the rows' shared DataLink document was read once
+	[ "$(grep -c '^vo-soda: GET .*/dlmeta?' "$T/err")" -eq 1 ]
 }
 
 @test "batch: usage errors name the problem" {
