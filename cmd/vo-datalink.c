@@ -295,37 +295,22 @@ print_services(struct run *r, const struct vot_doc *d)
 		ob_puts(r->ob, "service\tstandardID\taccessURL\tparam\tdatatype\tarraysize\tunit\tucd\tmin\tmax\toptions\tref\tvalue\n");
 		header = true;
 	}
-	for (size_t i = 0; i < d->nresources; i++) {
-		const struct vot_resource *res = &d->resources[i];
-		if (!res->type || strcmp(res->type, "meta") || !res->utype ||
-		    strcasecmp(res->utype, "adhoc:service"))
-			continue;
-		const char *std = "", *url = "";
-		for (size_t k = 0; k < res->nparams; k++) {
-			if (!strcmp(res->params[k].name, "standardID") && res->params[k].value)
-				std = res->params[k].value;
-			if (!strcmp(res->params[k].name, "accessURL") && res->params[k].value)
-				url = res->params[k].value;
-		}
-		const char *name = res->id ? res->id : res->name ? res->name : "";
-		for (size_t g = 0; g < res->ngroups; g++) {
-			const struct vot_group *grp = &res->groups[g];
-			if (!grp->name || strcmp(grp->name, "inputParams"))
-				continue;
-			for (size_t k = 0; k < grp->nparams; k++) {
-				const struct vot_field *f = &grp->params[k];
-				char options[1024] = "";
-				size_t n = 0;
-				for (size_t x = 0; x < f->values.noptions && n + 2 < sizeof options; x++)
-					n += (size_t)snprintf(options + n, sizeof options - n, "%s%s", x ? "|" : "",
-							      f->values.options[x].value ? f->values.options[x].value : "");
-				const char *fields[] = { name, std, url, f->name, f->datatype, f->arraysize,
-							 f->unit, f->ucd, f->values.min, f->values.max, options,
-							 f->ref, f->value };
-				for (size_t x = 0; x < 13; x++)
-					put_field(r->ob, fields[x], x == 0);
-				ob_putc(r->ob, '\n');
-			}
+	struct dl_service sv;
+	size_t pos = 0;
+	while (dl_service_next(d, &pos, &sv)) {
+		for (size_t k = 0; k < sv.ninputs; k++) {
+			const struct vot_field *f = &sv.inputs[k];
+			char options[1024] = "";
+			size_t n = 0;
+			for (size_t x = 0; x < f->values.noptions && n + 2 < sizeof options; x++)
+				n += (size_t)snprintf(options + n, sizeof options - n, "%s%s", x ? "|" : "",
+						      f->values.options[x].value ? f->values.options[x].value : "");
+			const char *fields[] = { sv.name, sv.standard_id, sv.access_url, f->name, f->datatype,
+						 f->arraysize, f->unit, f->ucd, f->values.min, f->values.max,
+						 options, f->ref, f->value };
+			for (size_t x = 0; x < 13; x++)
+				put_field(r->ob, fields[x], x == 0);
+			ob_putc(r->ob, '\n');
 		}
 	}
 }
@@ -452,26 +437,14 @@ input_row(void *ctx, const struct vot_table *t, const struct vot_cell *c)
 static bool
 links_descriptor(const struct vot_doc *d, struct input *in)
 {
-	for (size_t i = 0; i < d->nresources; i++) {
-		const struct vot_resource *res = &d->resources[i];
-		if (!res->type || strcmp(res->type, "meta") || !res->utype ||
-		    strcasecmp(res->utype, "adhoc:service"))
-			continue;
-		const char *std = NULL, *acc = NULL, *ref = NULL;
-		for (size_t k = 0; k < res->nparams; k++) {
-			if (!strcmp(res->params[k].name, "standardID"))
-				std = res->params[k].value;
-			if (!strcmp(res->params[k].name, "accessURL"))
-				acc = res->params[k].value;
-		}
-		for (size_t g = 0; g < res->ngroups; g++)
-			for (size_t k = 0; k < res->groups[g].nparams; k++)
-				if (!strcasecmp(res->groups[g].params[k].name, "ID"))
-					ref = res->groups[g].params[k].ref;
-		if (std && !strncasecmp(std, "ivo://ivoa.net/std/DataLink#links", 33) &&
-		    acc && *acc && ref && *ref) {
-			in->links_url = xstrdup(acc);
-			in->id_ref = xstrdup(ref);
+	struct dl_service sv;
+	size_t pos = 0;
+	while (dl_service_next(d, &pos, &sv)) {
+		const struct vot_field *id = dl_service_input(&sv, "ID");
+		if (!strncasecmp(sv.standard_id, "ivo://ivoa.net/std/DataLink#links", 33) &&
+		    *sv.access_url && id && id->ref && *id->ref) {
+			in->links_url = xstrdup(sv.access_url);
+			in->id_ref = xstrdup(id->ref);
 			return true;
 		}
 	}

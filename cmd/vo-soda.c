@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "atomicfile.h"
+#include "datalink.h"
 #include "exitcode.h"
 #include "http.h"
 #include "netopts.h"
@@ -255,8 +256,7 @@ param_value(const struct param *p, const char *const *words, char **value, char 
 struct soda {
 	char *access_url;
 	char *id;
-	struct vot_field *inputs;	/* the inputParams, borrowed from the document */
-	size_t ninputs;
+	struct dl_service sv;	/* borrowed from the DataLink document */
 };
 
 /* The links table's (ID, service_def) pairs: the descriptor comes after
@@ -324,38 +324,21 @@ find_soda(struct http_client *client, const char *url, struct vot_parser **pp, s
 		vot_parser_free(p);
 		return code;
 	}
-	const struct vot_doc *d = vot_parser_doc(p);
-	for (size_t i = 0; i < d->nresources && !s->access_url; i++) {
-		const struct vot_resource *res = &d->resources[i];
-		if (!res->type || strcmp(res->type, "meta") || !res->utype || strcasecmp(res->utype, "adhoc:service"))
-			continue;
-		const char *std = NULL, *acc = NULL;
-		for (size_t k = 0; k < res->nparams; k++) {
-			if (!strcmp(res->params[k].name, "standardID"))
-				std = res->params[k].value;
-			if (!strcmp(res->params[k].name, "accessURL"))
-				acc = res->params[k].value;
-		}
-		if (!std || strncasecmp(std, "ivo://ivoa.net/std/SODA#sync", 28) || !acc)
-			continue;
-		s->access_url = strdup(acc);
-		for (size_t g = 0; g < res->ngroups; g++)
-			if (res->groups[g].name && !strcmp(res->groups[g].name, "inputParams")) {
-				s->inputs = res->groups[g].params;
-				s->ninputs = res->groups[g].nparams;
-			}
-		for (size_t k = 0; k < s->ninputs; k++)
-			if (!strcasecmp(s->inputs[k].name, "ID") && s->inputs[k].value && *s->inputs[k].value)
-				s->id = strdup(s->inputs[k].value);
-		if (!s->id) {
-			/* the ID parameter refers (ref) to the links' ID column:
-			 * the row using this service, else the first */
-			for (size_t k = 0; k < rows.n && !s->id; k++)
-				if (res->id && !strcmp(rows.svc[k], res->id))
-					s->id = strdup(rows.id[k]);
-			if (!s->id && rows.n)
-				s->id = strdup(rows.id[0]);
-		}
+	struct dl_service sv;
+	if (dl_service_find(vot_parser_doc(p), "ivo://ivoa.net/std/SODA#sync", &sv)) {
+		if (!(s->access_url = strdup(sv.access_url)))
+			errx(VT_EX_SOFTWARE, "out of memory");
+		s->sv = sv;
+		const struct vot_field *idp = dl_service_input(&sv, "ID");
+		if (idp && idp->value && *idp->value)
+			s->id = strdup(idp->value);
+		/* else the ID parameter refers (ref) to the links' ID column:
+		 * the row using this service, else the first */
+		for (size_t k = 0; k < rows.n && !s->id; k++)
+			if (*sv.name && !strcmp(rows.svc[k], sv.name))
+				s->id = strdup(rows.id[k]);
+		if (!s->id && rows.n)
+			s->id = strdup(rows.id[0]);
 	}
 	free_idrows(&rows);
 	*pp = p;
@@ -370,39 +353,6 @@ find_soda(struct http_client *client, const char *url, struct vot_parser **pp, s
 	return 0;
 }
 
-static const struct vot_field *
-input(const struct soda *s, const char *name)
-{
-	for (size_t i = 0; i < s->ninputs; i++)
-		if (!strcasecmp(s->inputs[i].name, name))
-			return &s->inputs[i];
-	return NULL;
-}
-
-/* Split a value into up to n numbers; returns how many. */
-static size_t
-numbers(const char *s, double *v, size_t n)
-{
-	size_t k = 0;
-	while (s && *s && k < n) {
-		char *end;
-		double d = strtod(s, &end);
-		if (end == s)
-			break;
-		v[k++] = d;
-		s = end;
-	}
-	return k;
-}
-
-static double
-sky_distance(double ra1, double de1, double ra2, double de2)
-{
-	double r = M_PI / 180;
-	double c = sin(de1 * r) * sin(de2 * r) + cos(de1 * r) * cos(de2 * r) * cos((ra1 - ra2) * r);
-	return acos(c > 1 ? 1 : c < -1 ? -1 : c) / r;
-}
-
 static void
 put_tsv(FILE *f, const char *s)
 {
@@ -410,51 +360,6 @@ put_tsv(FILE *f, const char *s)
 		putc(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s, f);
 }
 
-/* Check one parameter against what the descriptor declares.  Returns
- * false with a message naming the limit. */
-static bool
-check(const struct soda *s, const struct param *p, char *msg, size_t msglen)
-{
-	const struct vot_field *f = input(s, p->name);
-	if (!f) {
-		snprintf(msg, msglen, "the service takes no parameter %s", p->name);
-		return false;
-	}
-	const struct vot_values *v = &f->values;
-	if (v->noptions) {
-		for (size_t i = 0; i < v->noptions; i++)
-			if (v->options[i].value && !strcmp(v->options[i].value, p->value))
-				return true;
-		snprintf(msg, msglen, "%s=%s is not one of the values the service declares", p->name, p->value);
-		return false;
-	}
-	double want[8], lo[8], hi[8];
-	size_t nw = numbers(p->value, want, 8);
-	size_t nl = numbers(v->min, lo, 8), nh = numbers(v->max, hi, 8);
-	if (f->xtype && !strcmp(f->xtype, "circle") && nw == 3 && nh == 3) {
-		/* the declared maximum is the circle covering the data */
-		double d = sky_distance(want[0], want[1], hi[0], hi[1]);
-		if (d > hi[2] + want[2]) {
-			snprintf(msg, msglen, "CIRCLE %s does not reach the dataset (the service declares it "
-				 "within %s; the centres are %.4g deg apart)", p->value, v->max, d);
-			return false;
-		}
-		return true;
-	}
-	if (nw == 2 && ((nl >= 1 && want[1] < lo[0]) || (nh >= 1 && want[0] > hi[nh - 1]))) {
-		/* an interval (BAND, TIME, RA, DEC): it must overlap the declared
-		 * one, whether MIN and MAX are numbers or intervals themselves */
-		snprintf(msg, msglen, "%s %s is outside the declared range %s .. %s", p->name, p->value,
-			 v->min ? v->min : "", v->max ? v->max : "");
-		return false;
-	}
-	if (nw == 1 && ((nl >= 1 && want[0] < lo[0]) || (nh >= 1 && want[0] > hi[nh - 1]))) {
-		snprintf(msg, msglen, "%s=%s is outside the declared range %s .. %s", p->name, p->value,
-			 v->min ? v->min : "", v->max ? v->max : "");
-		return false;
-	}
-	return true;
-}
 
 /* ------------------------------------------------------------- download */
 
@@ -646,7 +551,7 @@ default_name_of_id(const char *id)
 struct cached {
 	char *url;
 	bool ready;		/* false while its first reader fetches it */
-	struct vot_parser *doc;	/* owns what s.inputs points into */
+	struct vot_parser *doc;	/* owns what s.sv points into */
 	struct soda s;
 	int code;
 	char msg[512];
@@ -793,8 +698,7 @@ cutout(struct http_client *client, const struct opts *o, const char *datalink,
 			doc = NULL;
 		}
 		for (size_t i = 0; !res->code && i < o->nparams; i++) {
-			struct param p = { .name = o->params[i].name, .value = values[i] };
-			if (!check(&s, &p, res->msg, sizeof res->msg)) {
+			if (!dl_service_check(&s.sv, o->params[i].name, values[i], res->msg, sizeof res->msg)) {
 				size_t n = strlen(res->msg);
 				snprintf(res->msg + n, sizeof res->msg - n, "; nothing was sent");
 				res->code = VT_EX_USAGE;
