@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "datalink.h"
 #include "exitcode.h"
 #include "http.h"
@@ -79,18 +80,6 @@ struct run {
 	int code;
 };
 
-static void __attribute__((noreturn, format(printf, 1, 2)))
-bad_usage(const char *fmt, ...)
-{
-	va_list ap;
-	fprintf(stderr, "vo-datalink: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, " (see vo-datalink --help)\n");
-	exit(VT_EX_USAGE);
-}
-
 static void
 usage(void)
 {
@@ -121,24 +110,6 @@ usage(void)
 NET_HELP
 "  -h, --help;  -V, --version\n");
 	exit(0);
-}
-
-static void *
-grow(void *v, size_t n, size_t size)
-{
-	void *nv = realloc(v, (n + 1) * size);
-	if (!nv)
-		errx(VT_EX_SOFTWARE, "out of memory");
-	return nv;
-}
-
-static char *
-xstrdup(const char *s)
-{
-	char *d = strdup(s ? s : "");
-	if (!d)
-		errx(VT_EX_SOFTWARE, "out of memory");
-	return d;
 }
 
 static void
@@ -308,9 +279,7 @@ print_services(struct run *r, const struct vot_doc *d)
 			const char *fields[] = { sv.name, sv.standard_id, sv.access_url, f->name, f->datatype,
 						 f->arraysize, f->unit, f->ucd, f->values.min, f->values.max,
 						 options, f->ref, f->value };
-			for (size_t x = 0; x < 13; x++)
-				put_field(r->ob, fields[x], x == 0);
-			ob_putc(r->ob, '\n');
+			tsv_put_row(r->ob, fields, sizeof fields / sizeof fields[0]);
 		}
 	}
 }

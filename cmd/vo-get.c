@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "exitcode.h"
 #include "http.h"
 #include "netopts.h"
@@ -93,36 +94,6 @@ NET_HELP
 "Exit status: 0 if every file is ok or skipped, else the code of the first\n"
 "failure (see vo-tools(7)).\n");
 	exit(0);
-}
-
-static void __attribute__((noreturn, format(printf, 1, 2)))
-bad_usage(const char *fmt, ...)
-{
-	va_list ap;
-	fprintf(stderr, "vo-get: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, " (see vo-get --help)\n");
-	exit(VT_EX_USAGE);
-}
-
-static void *
-xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-	if (!p)
-		errx(VT_EX_SOFTWARE, "out of memory");
-	return p;
-}
-
-static char *
-xstrdup(const char *s)
-{
-	char *p = strdup(s);
-	if (!p)
-		errx(VT_EX_SOFTWARE, "out of memory");
-	return p;
 }
 
 /* The concatenation of the strings up to a NULL (malloc'd). */

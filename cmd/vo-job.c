@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "adql.h"
 #include "exitcode.h"
 #include "http.h"
@@ -78,27 +79,6 @@ TABOUT_HELP
 "Exit codes of wait: 0 all completed, 1 a job ended in ERROR, 2 one was\n"
 "aborted, 75 some still running at the timeout, 66 unknown job; see vo-job(1).\n");
 	exit(0);
-}
-
-static void __attribute__((noreturn, format(printf, 1, 2)))
-bad_usage(const char *fmt, ...)
-{
-	va_list ap;
-	fprintf(stderr, "vo-job: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, " (see vo-job --help)\n");
-	exit(VT_EX_USAGE);
-}
-
-static void *
-grow(void *v, size_t n, size_t size)
-{
-	void *nv = realloc(v, (n + 1) * size);
-	if (!nv)
-		errx(VT_EX_SOFTWARE, "out of memory");
-	return nv;
 }
 
 static double
@@ -526,13 +506,7 @@ static int
 put_row(void *ctx, const char *const *f, size_t n)
 {
 	struct rows *r = ctx;
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			ob_putc(r->ob, '\t');
-		if (f[i])
-			tsv_put_escaped(r->ob, f[i], strlen(f[i]));
-	}
-	ob_putc(r->ob, '\n');
+	tsv_put_row(r->ob, f, n);
 	return r->ob->err ? -1 : 0;
 }
 

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "atomicfile.h"
 #include "datalink.h"
 #include "exitcode.h"
@@ -57,18 +58,6 @@ struct opts {
 
 static char *join_path(const char *dir, const char *name);
 static char *default_name_of_id(const char *id);
-
-static void __attribute__((noreturn, format(printf, 1, 2)))
-bad_usage(const char *fmt, ...)
-{
-	va_list ap;
-	fprintf(stderr, "vo-soda: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, " (see vo-soda --help)\n");
-	exit(VT_EX_USAGE);
-}
 
 static void
 usage(void)

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "adql.h"
 #include "exitcode.h"
 #include "http.h"
@@ -72,18 +73,6 @@ NET_HELP
 "Exit codes: 0 ok, 1 the service reported an error, 3 overflow refused,\n"
 "64 usage, 65 bad data, 69/75/76/77 service problems; see vo-tools(7).\n");
 	exit(0);
-}
-
-static void __attribute__((noreturn, format(printf, 1, 2)))
-bad_usage(const char *fmt, ...)
-{
-	va_list ap;
-	fprintf(stderr, "vo-tap: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, " (see vo-tap --help)\n");
-	exit(VT_EX_USAGE);
 }
 
 static void
@@ -166,13 +155,7 @@ static int
 write_row(void *ctx, const char *const *fields, size_t n)
 {
 	struct listing *l = ctx;
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			ob_putc(l->ob, '\t');
-		if (fields[i])
-			tsv_put_escaped(l->ob, fields[i], strlen(fields[i]));
-	}
-	ob_putc(l->ob, '\n');
+	tsv_put_row(l->ob, fields, n);
 	return l->ob->err ? -1 : 0;
 }
 

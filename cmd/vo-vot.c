@@ -11,6 +11,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "exitcode.h"
 #include "http.h"
 #include "netopts.h"
@@ -58,20 +59,6 @@ NET_HELP
 "Exit codes: 0 ok, 1 service error, 3 overflow (with --fail-on-overflow),\n"
 "64 usage, 65 bad data, 66 no input, 69/75/76/77 service problems; see vo-tools(7).\n");
 	exit(code);
-}
-
-/* A usage error: one line, and where to read more. */
-static void __attribute__((noreturn, format(printf, 1, 2)))
-bad_usage(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "vo-vot: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, " (see vo-vot --help)\n");
-	exit(VT_EX_USAGE);
 }
 
 /* ------------------------------------------------------- --fields, --info */

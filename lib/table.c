@@ -126,6 +126,18 @@ tsv_put_escaped(struct outbuf *ob, const char *s, size_t len)
 	}
 }
 
+void
+tsv_put_row(struct outbuf *ob, const char *const *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			ob_putc(ob, '\t');
+		if (f[i])
+			tsv_put_escaped(ob, f[i], strlen(f[i]));
+	}
+	ob_putc(ob, '\n');
+}
+
 static void
 csv_put(struct outbuf *ob, const char *s, size_t len)
 {

@@ -40,5 +40,7 @@ void tw_free(struct tw *w);
 /* TSV escaping of one value: tab, newline, CR and backslash become
  * \t \n \r \\.  Exposed because every program writes TSV. */
 void tsv_put_escaped(struct outbuf *ob, const char *s, size_t len);
+/* A TSV line of n fields, each escaped; NULL is an empty field. */
+void tsv_put_row(struct outbuf *ob, const char *const *f, size_t n);
 
 #endif

@@ -12,6 +12,7 @@
 
 #include "vosi.h"
 #include "vot.h"
+#include "xmlerr.h"
 
 #define MAX_DEPTH 256
 #define MAX_TEXT (16u << 20)	/* one element's text */
@@ -1393,14 +1394,9 @@ xml_error(struct vosi_parser *p, bool final)
 {
 	if (p->err)
 		return p->err;
-	enum XML_Error code = XML_GetErrorCode(p->xp);
-	const char *what = XML_ErrorString(code);
-	if (final && (code == XML_ERROR_NO_ELEMENTS || code == XML_ERROR_UNCLOSED_TOKEN ||
-		      code == XML_ERROR_UNCLOSED_CDATA_SECTION || code == XML_ERROR_PARTIAL_CHAR))
-		fail(p, VOSI_EDATA, "truncated document (%s)", what);
-	else
-		fail(p, VOSI_EDATA, "XML error: %s (column %lu)", what,
-		     (unsigned long)XML_GetCurrentColumnNumber(p->xp) + 1);
+	char msg[300];
+	xml_error_text(p->xp, final, msg, sizeof msg);
+	fail(p, VOSI_EDATA, "%s", msg);
 	return p->err;
 }
 

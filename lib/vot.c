@@ -20,6 +20,7 @@
 
 #include "numfmt.h"
 #include "vot.h"
+#include "xmlerr.h"
 
 #define MAX_DEPTH 256
 /* A row larger than this is taken for corrupt data rather than buffered. */
@@ -1791,14 +1792,9 @@ xml_error(struct vot_parser *p, bool final)
 {
 	if (p->err)
 		return p->err;
-	enum XML_Error code = XML_GetErrorCode(p->xp);
-	const char *what = XML_ErrorString(code);
-	if (final && (code == XML_ERROR_NO_ELEMENTS || code == XML_ERROR_UNCLOSED_TOKEN ||
-		      code == XML_ERROR_UNCLOSED_CDATA_SECTION || code == XML_ERROR_PARTIAL_CHAR))
-		fail(p, VOT_EDATA, "truncated document (%s)", what);
-	else
-		fail(p, VOT_EDATA, "XML error: %s (column %lu)", what,
-		     (unsigned long)XML_GetCurrentColumnNumber(p->xp) + 1);
+	char msg[300];
+	xml_error_text(p->xp, final, msg, sizeof msg);
+	fail(p, VOT_EDATA, "%s", msg);
 	return p->err;
 }
 
