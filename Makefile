@@ -59,6 +59,7 @@ check-asan:
 bench: all $(BENCHTOOLS)
 	VT_BIN=$(abspath $(BIN)) VT_BENCHTOOLS=$(abspath $(BUILD))/bench bench/run
 	VT_BIN=$(abspath $(BIN)) bench/tap-small
+	VT_BIN=$(abspath $(BIN)) bench/cutouts
 
 demo: all
 	scripts/demo
