@@ -420,61 +420,30 @@ links_descriptor(const struct vot_doc *d, struct input *in)
 	return false;
 }
 
-static int
-skip_tables(void *ctx, const struct vot_table *t)
-{
-	(void)ctx;
-	(void)t;
-	return VOT_SKIP;
-}
-
-/* A VOTable on stdin, copied to a temporary file while its document is
- * read, since the descriptor may come after the table; then the rows. */
+/* A VOTable on stdin: its document first, since the descriptor may come
+ * after the table; then the rows. */
 static void
 read_votable_input(struct input *in, const char *first, size_t n)
 {
-	FILE *tmp = tmpfile();
-	if (!tmp)
-		err(VT_EX_CANTCREAT, "temporary file");
-	struct vot_handler skip = { .table_begin = skip_tables };
-	struct vot_parser *p = vot_parser_new(&skip);
-	if (!p)
-		errx(VT_EX_SOFTWARE, "out of memory");
-	enum vot_err e = vot_parser_feed(p, first, n);
-	if (fwrite(first, 1, n, tmp) != n)
-		err(VT_EX_IOERR, "temporary file");
-	char buf[1 << 16];
-	ssize_t k;
-	while (!e && (k = read(0, buf, sizeof buf)) > 0) {
-		e = vot_parser_feed(p, buf, (size_t)k);
-		if (fwrite(buf, 1, (size_t)k, tmp) != (size_t)k)
-			err(VT_EX_IOERR, "temporary file");
-	}
-	if (!e)
-		e = vot_parser_finish(p);
+	struct vot_parser *p;
+	FILE *spool;
+	char msg[300];
+	enum vot_err e = tin_spool_votable(0, first, n, &p, &spool, msg, sizeof msg);
 	if (e)
-		errx(VT_EX_DATAERR, "stdin: %s", vot_parser_errmsg(p));
+		errx(e == VOT_ENOMEM ? VT_EX_SOFTWARE : VT_EX_DATAERR, "stdin: %s", msg);
 	if (!in->r->o->column)
 		links_descriptor(vot_parser_doc(p), in);
 	vot_parser_free(p);
 
 	struct vot_handler h = { .ctx = in, .table_begin = input_begin, .row = input_row };
-	if (fflush(tmp) || fseek(tmp, 0, SEEK_SET))
-		err(VT_EX_IOERR, "temporary file");
 	if ((p = vot_parser_new(&h)) == NULL)
 		errx(VT_EX_SOFTWARE, "out of memory");
-	e = VOT_OK;
-	size_t got;
-	while (!e && (got = fread(buf, 1, sizeof buf, tmp)) > 0)
-		e = vot_parser_feed(p, buf, got);
-	if (!e)
-		e = vot_parser_finish(p);
-	if (e && !in->code) {
+	if (vot_parse_fd(p, fileno(spool)) != VOT_OK && !in->code) {
 		snprintf(in->msg, sizeof in->msg, "stdin: %s", vot_parser_errmsg(p));
 		in->code = VT_EX_DATAERR;
 	}
 	vot_parser_free(p);
-	fclose(tmp);
+	fclose(spool);
 }
 
 static int

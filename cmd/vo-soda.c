@@ -74,9 +74,10 @@ usage(void)
 "the descriptor declares before anything is sent.\n"
 "With a table on stdin (TSV, CSV or VOTable), one cutout per row: the rows'\n"
 "DataLink URLs (access_url, or -c COL), or their IDs for -s SODA_URL\n"
-"(obs_publisher_did, or -c COL); a number of --circle, --band or --time may be\n"
-"a column name instead.  A manifest goes to stdout: row, dataset, path,\n"
-"bytes, status (ok, empty, or the error).\n"
+"(obs_publisher_did, or -c COL), or for the SODA service a VOTable result\n"
+"describes itself (as DaCHS's SSAP results do); a number of --circle, --band\n"
+"or --time may be a column name instead.  A manifest goes to stdout: row,\n"
+"dataset, path, bytes, status (ok, empty, or the error).\n"
 "  --circle RA DEC R       degrees\n"
 "  --polygon RA DEC ...    degrees, three points or more\n"
 "  --pos POS               a SODA POS: 'CIRCLE ra dec r', 'RANGE ...', 'POLYGON ...'\n"
@@ -352,6 +353,11 @@ put_tsv(FILE *f, const char *s)
 
 /* ------------------------------------------------------------- download */
 
+/* A file name made by us gets the extension of what the service sent
+ * (a spectrum's cutout may be a VOTable though its ID says .fits); one the
+ * user chose is kept, or only given an extension it lacks. */
+enum ext_rule { EXT_KEEP, EXT_REPLACE, EXT_ADD };
+
 struct dl {
 	struct atomic_file af;
 	bool open;
@@ -359,6 +365,8 @@ struct dl {
 	const char *fallback;	/* a name from the dataset ID */
 	const char *dir;	/* -d */
 	char *name;		/* from Content-Disposition */
+	enum ext_rule path_ext;	/* what the content type does to path's extension */
+	char *content_type;
 	char *target;		/* what is written */
 	struct atomic_file **live;	/* where the batch's signal watcher sees af */
 	long status;
@@ -373,6 +381,8 @@ dl_headers(void *ctx, const struct http_response *r)
 {
 	struct dl *d = ctx;
 	d->status = r->status;
+	free(d->content_type);
+	d->content_type = r->content_type ? strdup(r->content_type) : NULL;
 	if (r->content_disposition) {
 		const char *f = strstr(r->content_disposition, "filename=");
 		if (f) {
@@ -392,6 +402,46 @@ dl_headers(void *ctx, const struct http_response *r)
 	return 0;
 }
 
+/* The usual extension of a content type, or NULL. */
+static const char *
+extension(const char *type)
+{
+	static const char *const ext[][2] = {
+		{ "application/fits", ".fits" }, { "image/fits", ".fits" },
+		{ "application/x-votable+xml", ".vot" }, { "text/xml", ".xml" },
+		{ "text/csv", ".csv" }, { "text/tab-separated-values", ".tsv" },
+		{ "text/plain", ".txt" }, { "application/json", ".json" },
+		{ "image/png", ".png" }, { "image/jpeg", ".jpg" },
+	};
+	size_t n = type ? strcspn(type, "; ") : 0;
+	for (size_t i = 0; n && i < sizeof ext / sizeof ext[0]; i++)
+		if (strlen(ext[i][0]) == n && !strncasecmp(type, ext[i][0], n))
+			return ext[i][1];
+	return NULL;
+}
+
+/* path with the extension type calls for, by rule; frees path */
+static char *
+with_extension(char *path, const char *type, enum ext_rule rule)
+{
+	const char *ext = extension(type);
+	if (rule == EXT_KEEP || !ext)
+		return path;
+	char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	char *dot = strrchr(base, '.');
+	if (dot && (rule == EXT_ADD || !strcasecmp(dot, ext)))
+		return path;
+	size_t keep = dot && dot != base ? (size_t)(dot - path) : strlen(path);
+	char *r = malloc(keep + strlen(ext) + 1);
+	if (!r)
+		errx(VT_EX_SOFTWARE, "out of memory");
+	memcpy(r, path, keep);
+	strcpy(r + keep, ext);
+	free(path);
+	return r;
+}
+
 static int
 dl_body(void *ctx, const char *data, size_t len)
 {
@@ -408,6 +458,8 @@ dl_body(void *ctx, const char *data, size_t len)
 		d->target = d->path ? strdup(d->path) : join_path(d->dir, name);
 		if (!d->target)
 			errx(VT_EX_SOFTWARE, "out of memory");
+		enum ext_rule rule = d->path ? d->path_ext : d->name && *d->name ? EXT_KEEP : EXT_REPLACE;
+		d->target = with_extension(d->target, d->content_type, rule);
 		if (af_open(&d->af, d->target) < 0) {
 			d->err = errno;
 			return 1;
@@ -671,8 +723,8 @@ join_path(const char *dir, const char *name)
 static void
 cutout(struct http_client *client, const struct opts *o, const char *datalink,
        const char *soda_url, const char *id, char *const *values, const char *path,
-       const char *fallback, const char *dir, struct result *res, struct atomic_file **live,
-       struct soda_cache *cache)
+       enum ext_rule path_ext, const char *fallback, const char *dir, struct result *res, struct atomic_file **live,
+       struct soda_cache *cache, const struct dl_service *declared)
 {
 	struct soda s = {0};
 	struct vot_parser *doc = NULL;
@@ -698,6 +750,13 @@ cutout(struct http_client *client, const struct opts *o, const char *datalink,
 		s.id = strdup(id);
 		if (!s.access_url || !s.id)
 			errx(VT_EX_SOFTWARE, "out of memory");
+		/* the descriptor of a result: checked as a DataLink one would be */
+		for (size_t i = 0; declared && !res->code && i < o->nparams; i++)
+			if (!dl_service_check(declared, o->params[i].name, values[i], res->msg, sizeof res->msg)) {
+				size_t n = strlen(res->msg);
+				snprintf(res->msg + n, sizeof res->msg - n, "; nothing was sent");
+				res->code = VT_EX_USAGE;
+			}
 	}
 	if (res->code) {
 		free(s.access_url);
@@ -725,8 +784,8 @@ cutout(struct http_client *client, const struct opts *o, const char *datalink,
 		k += (size_t)snprintf(url + k, len - k, "&%s=%s", o->params[i].name, enc[i]);
 
 	char *myfallback = fallback ? NULL : default_name(s.id);
-	struct dl d = { .path = path, .fallback = fallback ? fallback : myfallback, .dir = dir,
-			.live = live };
+	struct dl d = { .path = path, .path_ext = path_ext, .dir = dir, .live = live,
+			.fallback = fallback ? fallback : myfallback };
 	struct http_request rq = { .method = "GET", .url = url, .idempotent = true };
 	struct http_response resp = {0};
 	char herr[300] = "";
@@ -770,6 +829,7 @@ cutout(struct http_client *client, const struct opts *o, const char *datalink,
 	free(url);
 	free(myfallback);
 	free(d.name);
+	free(d.content_type);
 	free(d.target);
 	free(s.access_url);
 	free(s.id);
@@ -784,6 +844,7 @@ struct job {
 	char *dataset;		/* a DataLink URL, or an ID with -s */
 	char **values;		/* one per parameter */
 	char *name;		/* the file name chosen from the input, or NULL */
+	bool chosen;		/* name from --name-from: keep its extension */
 	struct result res;
 };
 
@@ -801,6 +862,11 @@ struct batch {
 	size_t next;
 	struct atomic_file **live;	/* per worker: the file being written */
 	struct soda_cache *cache;
+	/* a VOTable input with its own SODA descriptor (DaCHS's SSAP results
+	 * have one): the service, its ID column and its declared limits */
+	struct vot_parser *input_doc;
+	struct dl_service sv;
+	bool described;
 	size_t nworkers;
 };
 
@@ -812,6 +878,14 @@ batch_begin(void *ctx, const struct vot_table *t)
 	if (t->index != 0)
 		return VOT_SKIP;
 	const char *col = o->column;
+	if (b->described) {
+		const struct vot_field *id = dl_service_input(&b->sv, "ID");
+		for (size_t i = 0; i < t->nfields && !col; i++)
+			if (t->fields[i].id && !strcmp(t->fields[i].id, id->ref))
+				col = t->fields[i].name;
+		if (!col)
+			col = id->ref;
+	}
 	if (!col) {
 		static const char *const guesses[2][3] = {
 			{ "access_url", "datalink_url", "datalink" },
@@ -828,7 +902,7 @@ batch_begin(void *ctx, const struct vot_table *t)
 		}
 	}
 	b->dataset_col = vot_field_index(t, col);
-	b->fmt_col = !o->column && !o->soda ? vot_field_index(t, "access_format") : SIZE_MAX;
+	b->fmt_col = !o->column && !o->soda && !b->described ? vot_field_index(t, "access_format") : SIZE_MAX;
 	b->name_col = o->name_from ? vot_field_index(t, o->name_from) : SIZE_MAX;
 	if (b->dataset_col == SIZE_MAX || (o->name_from && b->name_col == SIZE_MAX)) {
 		snprintf(b->msg, sizeof b->msg, "the input has no column '%s'",
@@ -879,8 +953,10 @@ batch_row(void *ctx, const struct vot_table *t, const struct vot_cell *c)
 	if (!j->dataset || !j->values)
 		return -1;
 	b->njobs++;
-	if (b->name_col != SIZE_MAX && !c[b->name_col].null && *c[b->name_col].s)
+	if (b->name_col != SIZE_MAX && !c[b->name_col].null && *c[b->name_col].s) {
 		j->name = safe_name(c[b->name_col].s);
+		j->chosen = true;
+	}
 	for (size_t i = 0; i < o->nparams && !j->res.code; i++) {
 		const char *words[3];
 		for (int k = 0; k < o->params[i].nargs; k++) {
@@ -917,19 +993,22 @@ read_batch(struct batch *b)
 	char msg[300] = "";
 	enum vot_err e;
 	if (i < (size_t)n && first[i] == '<') {
-		struct vot_parser *p = vot_parser_new(&h);
-		if (!p)
-			errx(VT_EX_SOFTWARE, "out of memory");
-		e = vot_parser_feed(p, first, (size_t)n);
-		char buf[1 << 16];
-		ssize_t k;
-		while (!e && (k = read(0, buf, sizeof buf)) > 0)
-			e = vot_parser_feed(p, buf, (size_t)k);
-		if (!e)
-			e = vot_parser_finish(p);
-		if (e)
-			snprintf(msg, sizeof msg, "%s", vot_parser_errmsg(p));
-		vot_parser_free(p);
+		FILE *spool;
+		e = tin_spool_votable(0, first, (size_t)n, &b->input_doc, &spool, msg, sizeof msg);
+		if (!e) {
+			/* the result's own SODA service, unless told otherwise */
+			const struct vot_field *id;
+			b->described = !b->o->soda && !b->o->column &&
+				dl_service_find(vot_parser_doc(b->input_doc), "ivo://ivoa.net/std/SODA#sync", &b->sv) &&
+				(id = dl_service_input(&b->sv, "ID")) != NULL && id->ref && *id->ref;
+			struct vot_parser *p = vot_parser_new(&h);
+			if (!p)
+				errx(VT_EX_SOFTWARE, "out of memory");
+			if ((e = vot_parse_fd(p, fileno(spool))) != VOT_OK)
+				snprintf(msg, sizeof msg, "%s", vot_parser_errmsg(p));
+			vot_parser_free(p);
+			fclose(spool);
+		}
 	} else {
 		struct tin_opts to = {0};
 		e = tin_read(0, first, (size_t)n, TIN_TSV, &to, &h, msg, sizeof msg);
@@ -981,8 +1060,14 @@ work(void *arg)
 		struct job *j = &b->jobs[i];
 		if (!j->res.code) {
 			char *path = join_path(o->dir, j->name);
-			cutout(w->client, o, o->soda ? NULL : j->dataset, o->soda, o->soda ? j->dataset : NULL,
-			       j->values, path, NULL, NULL, &j->res, &b->live[w->index], b->cache);
+			enum ext_rule rule = j->chosen ? EXT_ADD : EXT_REPLACE;
+			if (b->described)
+				cutout(w->client, o, NULL, b->sv.access_url, j->dataset, j->values, path, rule,
+				       NULL, NULL, &j->res, &b->live[w->index], NULL, &b->sv);
+			else
+				cutout(w->client, o, o->soda ? NULL : j->dataset, o->soda,
+				       o->soda ? j->dataset : NULL, j->values, path, rule, NULL, NULL, &j->res,
+				       &b->live[w->index], b->cache, NULL);
 			free(path);
 		}
 		pthread_mutex_lock(&b->mu);
@@ -1022,16 +1107,17 @@ watch_signals(void *arg)
 	_exit(128 + sig);
 }
 
+/* The batch read (read_batch), its cutouts made. */
 static int
-run_batch(struct opts *o, struct http_client *first_client, const struct http_opts *ho)
+run_batch(struct batch *bp, struct http_client *first_client, const struct http_opts *ho)
 {
-	struct batch b = { .o = o };
+	struct batch b = *bp;
+	const struct opts *o = b.o;
 	pthread_mutex_init(&b.mu, NULL);
 	static struct soda_cache cache;	/* large: not on the stack */
 	pthread_mutex_init(&cache.mu, NULL);
 	pthread_cond_init(&cache.cv, NULL);
 	b.cache = &cache;
-	read_batch(&b);
 
 	b.nworkers = (size_t)o->jobs < b.njobs ? (size_t)o->jobs : b.njobs;
 	if (!b.nworkers)
@@ -1089,6 +1175,7 @@ run_batch(struct opts *o, struct http_client *first_client, const struct http_op
 	for (size_t i = 1; i < b.nworkers; i++)
 		http_client_free(w[i].client);
 	cache_free(&cache);
+	vot_parser_free(b.input_doc);
 	free(b.jobs);
 	free(b.param_cols);
 	free(b.live);
@@ -1249,9 +1336,17 @@ main(int argc, char **argv)
 				bad_usage("%s", msg);
 	}
 
+	/* a batch is read first: the token goes to the host of its service */
+	struct batch b = { .o = &o };
+	const char *bind = o.datalink ? o.datalink : o.soda;
+	if (batch) {
+		read_batch(&b);
+		if (!bind)
+			bind = b.described ? b.sv.access_url : b.njobs ? b.jobs[0].dataset : NULL;
+	}
 	struct cred_store cs = {0};
 	struct http_client *client = NULL;
-	int code = net_setup(&o.net, o.datalink ? o.datalink : o.soda, "vo-soda", &cs, &client, msg, sizeof msg);
+	int code = net_setup(&o.net, bind, "vo-soda", &cs, &client, msg, sizeof msg);
 	if (code)
 		errx(code, "%s", msg);
 	struct http_opts ho = {
@@ -1262,12 +1357,13 @@ main(int argc, char **argv)
 	};
 
 	if (batch) {
-		code = run_batch(&o, client, &ho);
+		code = run_batch(&b, client, &ho);
 	} else {
 		struct result res;
 		char *path = o.output ? strdup(o.output) : NULL;
 		struct atomic_file *live = NULL;
-		cutout(client, &o, o.datalink, o.soda, o.id, values, path, NULL, o.dir, &res, &live, NULL);
+		cutout(client, &o, o.datalink, o.soda, o.id, values, path, EXT_KEEP, NULL, o.dir, &res, &live,
+		       NULL, NULL);
 		code = res.code;
 		if (code)
 			fprintf(stderr, "vo-soda: %s\n", res.msg);

@@ -799,3 +799,70 @@ tin_read(int fd, const char *prefix, size_t prefixlen, enum tin_format f,
 	free(in.rd.buf);
 	return e;
 }
+
+static int
+skip_table(void *ctx, const struct vot_table *t)
+{
+	(void)ctx;
+	(void)t;
+	return VOT_SKIP;
+}
+
+enum vot_err
+tin_spool_votable(int fd, const char *prefix, size_t prefixlen,
+		  struct vot_parser **doc, FILE **spool, char *errbuf, size_t errlen)
+{
+	static const struct vot_handler skip = { .table_begin = skip_table };
+	char buf[1 << 16];
+	ssize_t k = 0;
+	FILE *tmp = tmpfile();
+	struct vot_parser *p = vot_parser_new(&skip);
+	enum vot_err e = VOT_OK;
+
+	*doc = NULL;
+	*spool = NULL;
+	if (!tmp || !p) {
+		snprintf(errbuf, errlen, "%s", !p ? "out of memory" : "cannot make a temporary file");
+		e = !p ? VOT_ENOMEM : VOT_EDATA;
+		goto fail;
+	}
+	if (prefixlen && fwrite(prefix, 1, prefixlen, tmp) != prefixlen)
+		goto write_error;
+	e = prefixlen ? vot_parser_feed(p, prefix, prefixlen) : VOT_OK;
+	while (!e) {
+		k = read(fd, buf, sizeof buf);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		if (fwrite(buf, 1, (size_t)k, tmp) != (size_t)k)
+			goto write_error;
+		e = vot_parser_feed(p, buf, (size_t)k);
+	}
+	if (k < 0) {
+		snprintf(errbuf, errlen, "read error: %s", strerror(errno));
+		e = VOT_EDATA;
+		goto fail;
+	}
+	if (!e)
+		e = vot_parser_finish(p);
+	if (e) {
+		snprintf(errbuf, errlen, "%s", vot_parser_errmsg(p));
+		goto fail;
+	}
+	/* rewound for stdio and for read(2) on its descriptor alike */
+	if (fflush(tmp) != 0 || fseek(tmp, 0, SEEK_SET) != 0 || lseek(fileno(tmp), 0, SEEK_SET) != 0)
+		goto write_error;
+	*doc = p;
+	*spool = tmp;
+	return VOT_OK;
+
+write_error:
+	snprintf(errbuf, errlen, "temporary file: %s", strerror(errno));
+	e = VOT_EDATA;
+fail:
+	vot_parser_free(p);
+	if (tmp)
+		fclose(tmp);
+	return e;
+}

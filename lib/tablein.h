@@ -12,6 +12,7 @@
 #define VT_TABLEIN_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "vot.h"
 
@@ -31,5 +32,15 @@ struct tin_opts {
 enum vot_err tin_read(int fd, const char *prefix, size_t prefixlen, enum tin_format f,
 		      const struct tin_opts *o, const struct vot_handler *h,
 		      char *errbuf, size_t errlen);
+
+/* A VOTable whose document must be known before its rows are used (the
+ * service descriptors of a result come after its table): read from fd
+ * (the first prefixlen bytes already read into prefix) into a temporary
+ * file, its document parsed on the way without the rows.  On VOT_OK,
+ * *doc is that parser (vot_parser_doc; the caller frees it) and *spool
+ * the file, rewound, for a second pass (vot_parse_fd on fileno; the
+ * caller closes it).  Errors come with a one-line message. */
+enum vot_err tin_spool_votable(int fd, const char *prefix, size_t prefixlen,
+			       struct vot_parser **doc, FILE **spool, char *errbuf, size_t errlen);
 
 #endif

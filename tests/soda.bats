@@ -240,9 +240,46 @@ spec_dl() {
 	printf 'spec04\t%s\t655nm\t658nm\n' "$(spec_dl spec04)" >> in.tsv	# 480..520 nm: refused
 	run sh -c "'$S' -c url --name-from obs_id --band lo hi -p FORMAT=text/csv < in.tsv 2> err"
 	[ "$status" -eq 64 ]
-	[ "$(echo "$output" | awk -F'\t' '$5 == "ok" { print $3 }' | sort | tr '\n' ' ')" = "spec01 spec03 spec05 " ]
+	# the names chosen, with the extension of what came (text/csv)
+	[ "$(echo "$output" | awk -F'\t' '$5 == "ok" { print $3 }' | sort | tr '\n' ' ')" = "spec01.csv spec03.csv spec05.csv " ]
 	[[ "$(echo "$output" | awk -F'\t' '$1 == 4 { print $5 }')" == *"outside the declared range 4.8e-07 .. 5.2e-07"* ]]
 	# spec03: 0.1 nm steps, 655.0 to 657.9 or 658.0
-	n=$(grep -v '^#' spec03 | sed 1d | wc -l)
+	n=$(grep -v '^#' spec03.csv | sed 1d | wc -l)
 	[ "$n" -ge 30 ] && [ "$n" -le 31 ]
+}
+
+@test "batch: an SSAP result with its own SODA descriptor, each spectrum cut as it declares" {
+	# DaCHS's SSAP answer carries a SODA descriptor whose ID refers to
+	# ssa_pubDID: no DataLink documents needed
+	curl -s -f "$VT_DACHS_URL/spec/q/ssa/ssap.xml?REQUEST=queryData&POS=10.5,-3.25&SIZE=0.1" > ssa.vot
+	grep -q 'ref="ssa_pubDID"' ssa.vot
+	run sh -c "'$S' -v -d out --band 650nm 660nm -p FORMAT=text/csv < ssa.vot 2> err"
+	# spec01..03 cover H-alpha; spec04 (480..520 nm) has nothing there
+	[ "$status" -eq 4 ]
+	[ "$(echo "$output" | awk -F'\t' 'NR > 1 { print $2, $5 }' | sort | tr '\n' ',')" = \
+	  "ivo://vo-tools.test/~?spec/data/spec01.fits ok,ivo://vo-tools.test/~?spec/data/spec02.fits ok,ivo://vo-tools.test/~?spec/data/spec03.fits ok,ivo://vo-tools.test/~?spec/data/spec04.fits empty," ]
+	# named after the IDs, with the extension of what came
+	[ "$(ls out | tr '\n' ' ')" = "spec01-cutout.csv spec02-cutout.csv spec03-cutout.csv " ]
+	[ "$(grep -v '^#' out/spec03-cutout.csv | sed 1d | wc -l)" -eq 101 ]
+	# straight to the service the descriptor names: no DataLink requests
+	[ "$(grep -c '^vo-soda: GET .*/sdl/dlget?ID=ivo' err)" -eq 4 ]
+	! grep -q '^vo-soda: GET .*/dlmeta' err
+	# its declared limits apply: 3.8e-07 .. 9e-07 for this result
+	run sh -c "'$S' -d out2 --band 1um 2um < ssa.vot"
+	[ "$status" -eq 64 ]
+	[[ "$output" == *"outside the declared range 3.8e-07 .. 9e-07; nothing was sent"* ]]
+	[ ! -e out2 ] || [ -z "$(ls -A out2)" ]
+}
+
+@test "batch with a token: bound to the service's host, needed there" {
+	DLA="$VT_DACHS_AUTH_URL/img/q/dl/dlmeta?ID=ivo%3A%2F%2Fvo-tools.test%2F~%3Fimg%2Fdata%2Fimg01.fits"
+	printf 'url\n%s\n' "$DLA" > in.tsv
+	run sh -c "'$S' -c url --circle 10.5 -3.25 0.01 < in.tsv 2> err"
+	[ "$status" -eq 77 ]
+	run sh -c "'$S' -v --token-file '$VT_TAP_TOKEN_FILE' -c url --circle 10.5 -3.25 0.01 < in.tsv 2> err"
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | awk -F'\t' 'NR == 2 { print $3, $5 }')" = "img01-cutout.fits ok" ]
+	# the token never in the trace
+	! grep -qF "$(cat "$VT_TAP_TOKEN_FILE")" err
+	[ "$(grep -c '^vo-soda: > Authorization: Bearer \[redacted\]$' err)" -eq 2 ]
 }
