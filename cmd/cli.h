@@ -36,6 +36,15 @@ xmalloc(size_t n)
 	return p;
 }
 
+/* p, from an allocating call, or the end of the program if it failed */
+static inline void *
+need(void *p)
+{
+	if (!p)
+		errx(VT_EX_SOFTWARE, "out of memory");
+	return p;
+}
+
 /* A copy of s; of "" for NULL. */
 static inline char *
 xstrdup(const char *s)

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "fname.h"
 #include "exitcode.h"
 #include "http.h"
 #include "netopts.h"
@@ -148,128 +149,6 @@ url_host(const char *url)
 	return h;
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-/* Percent-decode the n bytes at s (malloc'd). */
-static char *
-pct_decode(const char *s, size_t n)
-{
-	char *d = xmalloc(n + 1), *o = d;
-	for (size_t i = 0; i < n; i++) {
-		int a, b;
-		if (s[i] == '%' && i + 2 < n && (a = hexval((unsigned char)s[i + 1])) >= 0 &&
-		    (b = hexval((unsigned char)s[i + 2])) >= 0) {
-			*o++ = (char)(a * 16 + b);
-			i += 2;
-		} else {
-			*o++ = s[i];
-		}
-	}
-	*o = '\0';
-	return d;
-}
-
-/* A safe file name from s, in place: the part after the last '/' or '\',
- * control characters replaced, leading dots and blanks removed. */
-static char *
-sanitize(char *s)
-{
-	char *b = s, *p;
-	for (p = s; *p; p++)
-		if (*p == '/' || *p == '\\')
-			b = p + 1;
-	while (*b == '.' || *b == ' ' || *b == '\t')
-		b++;
-	memmove(s, b, strlen(b) + 1);
-	for (p = s; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '_';
-	while (p > s && (p[-1] == ' ' || p[-1] == '\t'))
-		*--p = '\0';
-	return s;
-}
-
-/* The last path segment of url, decoded and sanitised ("" if none). */
-static char *
-url_name(const char *url)
-{
-	const char *p = strstr(url, "://");
-	p = p ? p + 3 : url;
-	size_t n = strcspn(p, "?#");
-	const char *slash = memchr(p, '/', n);
-	if (!slash)
-		return xstrdup("");
-	const char *end = p + n, *seg = end;
-	while (seg > slash + 1 && seg[-1] != '/')
-		seg--;
-	return sanitize(pct_decode(seg, (size_t)(end - seg)));
-}
-
-static const char *
-ci_find(const char *h, const char *needle)
-{
-	size_t n = strlen(needle);
-	for (; *h; h++)
-		if (strncasecmp(h, needle, n) == 0)
-			return h;
-	return NULL;
-}
-
-/* filename*= (RFC 6266/5987) or filename= of a Content-Disposition,
- * sanitised; NULL if none. */
-static char *
-cd_name(const char *cd)
-{
-	const char *p;
-	char *v = NULL;
-	if (!cd)
-		return NULL;
-	if ((p = ci_find(cd, "filename*=")) != NULL) {
-		p += 10;
-		const char *q = strstr(p, "''");
-		size_t n = strcspn(p, ";");
-		if (q && q < p + n) {
-			n -= (size_t)(q + 2 - p);
-			p = q + 2;
-		}
-		while (n > 0 && isspace((unsigned char)p[n - 1]))
-			n--;
-		v = pct_decode(p, n);
-	} else if ((p = ci_find(cd, "filename=")) != NULL) {
-		p += 9;
-		while (*p == ' ')
-			p++;
-		if (*p == '"') {
-			p++;
-			v = xmalloc(strlen(p) + 1);
-			char *o = v;
-			for (; *p && *p != '"'; p++) {
-				if (*p == '\\' && p[1])
-					p++;
-				*o++ = *p;
-			}
-			*o = '\0';
-		} else {
-			size_t n = strcspn(p, "; \t");
-			v = xmalloc(n + 1);
-			memcpy(v, p, n);
-			v[n] = '\0';
-		}
-	}
-	if (v && !*sanitize(v)) {
-		free(v);
-		v = NULL;
-	}
-	return v;
-}
-
 /* With G.mu held: reserve base, or base-1, base-2... (before the first
  * dot of the name) if taken in this run. */
 static char *
@@ -284,11 +163,7 @@ claim_locked(const char *base)
 		if (i == G.nclaimed)
 			break;
 		free(cand);
-		const char *dot = strchr(base + 1, '.');
-		size_t stem = dot ? (size_t)(dot - base) : strlen(base);
-		size_t len = strlen(base) + 24;
-		cand = xmalloc(len);
-		snprintf(cand, len, "%.*s-%d%s", (int)stem, base, k, base + stem);
+		cand = need(fname_numbered(base, k));
 	}
 	char **v = realloc(G.claimed, (G.nclaimed + 1) * sizeof *v);
 	if (!v)
@@ -370,18 +245,18 @@ on_headers(void *ctx, const struct http_response *resp)
 	/* the name: --name-from, else Content-Disposition, else the URL */
 	char *base = NULL;
 	if (r->name_from)
-		base = sanitize(xstrdup(r->name_from));
+		base = fname_sanitize(xstrdup(r->name_from));
 	if (!base || !*base) {
 		free(base);
-		base = cd_name(resp->content_disposition);
+		base = fname_from_disposition(resp->content_disposition);
 	}
 	if (!base || !*base) {	/* the URL after redirects, else the table's */
 		free(base);
-		base = url_name(resp->url ? resp->url : r->url);
+		base = need(fname_from_url(resp->url ? resp->url : r->url));
 	}
 	if (!*base) {
 		free(base);
-		base = url_name(r->url);
+		base = need(fname_from_url(r->url));
 	}
 	if (!*base) {
 		free(base);
@@ -502,7 +377,7 @@ check_existing(struct http_client *c, struct row *r, const char *name)
 		memset(&resp, 0, sizeof resp);
 		http_perform(c, &rq, probe_headers, NULL, &p, &resp, err, sizeof err);
 		if (p.status >= 200 && p.status <= 299) {
-			char *cd = r->name_from ? NULL : cd_name(p.disposition);
+			char *cd = r->name_from ? NULL : fname_from_disposition(p.disposition);
 			bool same = !cd || strcmp(cd, name) == 0;
 			/* content_length is -1 for a gzip-encoded answer */
 			if (same && (p.length < 0 || p.length == st.st_size)) {
@@ -525,7 +400,7 @@ static void
 download(struct http_client *c, struct row *r)
 {
 	char *tent = NULL;
-	char *base = r->name_from ? sanitize(xstrdup(r->name_from)) : url_name(r->url);
+	char *base = r->name_from ? fname_sanitize(xstrdup(r->name_from)) : need(fname_from_url(r->url));
 	bool no_range = false;	/* the next attempt starts from zero */
 	int restarts = 0;
 	struct stat st;

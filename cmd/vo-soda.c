@@ -20,6 +20,7 @@
 #include "atomicfile.h"
 #include "datalink.h"
 #include "exitcode.h"
+#include "fname.h"
 #include "http.h"
 #include "netopts.h"
 #include "numfmt.h"
@@ -383,63 +384,9 @@ dl_headers(void *ctx, const struct http_response *r)
 	d->status = r->status;
 	free(d->content_type);
 	d->content_type = r->content_type ? strdup(r->content_type) : NULL;
-	if (r->content_disposition) {
-		const char *f = strstr(r->content_disposition, "filename=");
-		if (f) {
-			f += 9;
-			if (*f == '"')
-				f++;
-			size_t n = strcspn(f, "\";");
-			d->name = strndup(f, n);
-			/* no directories, no hidden files */
-			for (char *c = d->name; c && *c; c++)
-				if (*c == '/')
-					*c = '_';
-			while (d->name && d->name[0] == '.')
-				memmove(d->name, d->name + 1, strlen(d->name));
-		}
-	}
+	free(d->name);
+	d->name = fname_from_disposition(r->content_disposition);
 	return 0;
-}
-
-/* The usual extension of a content type, or NULL. */
-static const char *
-extension(const char *type)
-{
-	static const char *const ext[][2] = {
-		{ "application/fits", ".fits" }, { "image/fits", ".fits" },
-		{ "application/x-votable+xml", ".vot" }, { "text/xml", ".xml" },
-		{ "text/csv", ".csv" }, { "text/tab-separated-values", ".tsv" },
-		{ "text/plain", ".txt" }, { "application/json", ".json" },
-		{ "image/png", ".png" }, { "image/jpeg", ".jpg" },
-	};
-	size_t n = type ? strcspn(type, "; ") : 0;
-	for (size_t i = 0; n && i < sizeof ext / sizeof ext[0]; i++)
-		if (strlen(ext[i][0]) == n && !strncasecmp(type, ext[i][0], n))
-			return ext[i][1];
-	return NULL;
-}
-
-/* path with the extension type calls for, by rule; frees path */
-static char *
-with_extension(char *path, const char *type, enum ext_rule rule)
-{
-	const char *ext = extension(type);
-	if (rule == EXT_KEEP || !ext)
-		return path;
-	char *base = strrchr(path, '/');
-	base = base ? base + 1 : path;
-	char *dot = strrchr(base, '.');
-	if (dot && (rule == EXT_ADD || !strcasecmp(dot, ext)))
-		return path;
-	size_t keep = dot && dot != base ? (size_t)(dot - path) : strlen(path);
-	char *r = malloc(keep + strlen(ext) + 1);
-	if (!r)
-		errx(VT_EX_SOFTWARE, "out of memory");
-	memcpy(r, path, keep);
-	strcpy(r + keep, ext);
-	free(path);
-	return r;
 }
 
 static int
@@ -454,12 +401,16 @@ dl_body(void *ctx, const char *data, size_t len)
 		return 0;
 	}
 	if (!d->open) {
-		const char *name = d->name && *d->name ? d->name : d->fallback;
+		const char *name = d->name ? d->name : d->fallback;
 		d->target = d->path ? strdup(d->path) : join_path(d->dir, name);
 		if (!d->target)
 			errx(VT_EX_SOFTWARE, "out of memory");
-		enum ext_rule rule = d->path ? d->path_ext : d->name && *d->name ? EXT_KEEP : EXT_REPLACE;
-		d->target = with_extension(d->target, d->content_type, rule);
+		enum ext_rule rule = d->path ? d->path_ext : d->name ? EXT_KEEP : EXT_REPLACE;
+		if (rule != EXT_KEEP) {
+			char *t = need(fname_with_extension(d->target, d->content_type, rule == EXT_REPLACE));
+			free(d->target);
+			d->target = t;
+		}
 		if (af_open(&d->af, d->target) < 0) {
 			d->err = errno;
 			return 1;
@@ -486,19 +437,15 @@ dl_body(void *ctx, const char *data, size_t len)
 }
 
 
-/* A file name of the dataset's: no directories, no hidden files, no
- * control characters. */
+/* A file name from an input column: safe, "soda" if nothing is left. */
 static char *
 safe_name(const char *s)
 {
-	while (*s == '.' || *s == '/')
-		s++;
-	char *name = strdup(*s ? s : "soda");
-	if (!name)
-		errx(VT_EX_SOFTWARE, "out of memory");
-	for (char *c = name; *c; c++)
-		if (*c == '/' || (unsigned char)*c < 0x20)
-			*c = '_';
+	char *name = fname_sanitize(xstrdup(s));
+	if (!*name) {
+		free(name);
+		name = xstrdup("soda");
+	}
 	return name;
 }
 
@@ -506,34 +453,9 @@ safe_name(const char *s)
 static char *
 numbered(char *name, size_t n)
 {
-	size_t len = strlen(name) + 24;
-	char *r = malloc(len);
-	if (!r)
-		errx(VT_EX_SOFTWARE, "out of memory");
-	const char *dot = strrchr(name, '.');
-	if (dot && dot != name)
-		snprintf(r, len, "%.*s-%zu%s", (int)(dot - name), name, n, dot);
-	else
-		snprintf(r, len, "%s-%zu", name, n);
+	char *r = need(fname_numbered(name, (long)n));
 	free(name);
 	return r;
-}
-
-/* s with %XX decoded (a DataLink URL's ID parameter) */
-static void
-percent_decode(char *s)
-{
-	char *w = s;
-	for (char *r = s; *r; r++) {
-		if (*r == '%' && isxdigit((unsigned char)r[1]) && isxdigit((unsigned char)r[2])) {
-			char hex[3] = { r[1], r[2], 0 };
-			*w++ = (char)strtol(hex, NULL, 16);
-			r += 2;
-		} else {
-			*w++ = *r;
-		}
-	}
-	*w = '\0';
 }
 
 static char *
@@ -543,16 +465,13 @@ default_name(const char *dataset)
 	char *copy = strdup(dataset);
 	if (!copy)
 		errx(VT_EX_SOFTWARE, "out of memory");
-	const char *id = copy;
+	char *decoded = NULL;
 	char *q = strstr(copy, "://") ? strchr(copy, '?') : NULL;
-	for (char *p = q; p; p = strchr(p + 1, '&'))
-		if (!strncasecmp(p + 1, "ID=", 3)) {
-			id = p + 4;
-			p[4 + strcspn(p + 4, "&")] = '\0';
-			percent_decode(p + 4);
-			break;
-		}
-	char *name = default_name_of_id(id);
+	for (char *p = q; p && !decoded; p = strchr(p + 1, '&'))
+		if (!strncasecmp(p + 1, "ID=", 3))
+			decoded = need(fname_pct_decode(p + 4, strcspn(p + 4, "&")));
+	char *name = default_name_of_id(decoded ? decoded : copy);
+	free(decoded);
 	free(copy);
 	return name;
 }
@@ -574,11 +493,10 @@ default_name_of_id(const char *id)
 		snprintf(name, n, "%.*s-cutout%s", (int)(dot - b), b, dot);
 	else
 		snprintf(name, n, "%s-cutout.fits", *b ? b : "soda");
-	for (char *c = name; *c; c++)
-		if (*c == '/' || (unsigned char)*c < 0x20)
-			*c = '_';
-	while (name[0] == '.')
-		memmove(name, name + 1, strlen(name));
+	if (!*fname_sanitize(name)) {
+		free(name);
+		name = xstrdup("soda-cutout.fits");
+	}
 	return name;
 }
 

@@ -14,3 +14,10 @@
 	[ "$status" -eq 0 ]
 	[[ "${lines[-1]}" =~ ^datalink:\ [1-9][0-9]*\ checks,\ 0\ failures$ ]]
 }
+
+@test "fname: names from URLs and Content-Disposition, numbered, with extensions" {
+	run "$VT_UNIT/fname_test"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "${lines[-1]}" =~ ^fname:\ [1-9][0-9]*\ checks,\ 0\ failures$ ]]
+}
