@@ -498,23 +498,11 @@ cmd_result(struct opts *o, struct http_client *client)
 
 /* ----------------------------------------------------------------- list */
 
-struct rows {
-	struct outbuf *ob;
-};
-
-static int
-put_row(void *ctx, const char *const *f, size_t n)
-{
-	struct rows *r = ctx;
-	tsv_put_row(r->ob, f, n);
-	return r->ob->err ? -1 : 0;
-}
-
 static int
 journal_row(void *ctx, const struct journal_entry *e)
 {
 	const char *f[] = { e->url, e->service, e->submitted, e->phase, e->updated, e->digest, e->query };
-	return put_row(ctx, f, 7);
+	return tsv_row_sink(ctx, f, 7);
 }
 
 struct collect {
@@ -541,22 +529,20 @@ cmd_list(struct opts *o, struct http_client *client, const char *base)
 {
 	char msg[1024];
 	struct output out;
-	struct rows r;
 	int code;
 
 	if ((code = output_open(&out, NULL, msg, sizeof msg)) != 0)
 		errx(code, "%s", msg);
-	r.ob = &out.ob;
 	if (o->local) {
 		const char *f[] = { "url", "service", "submitted", "phase", "updated", "digest", "query" };
-		put_row(&r, f, 7);
+		tsv_row_sink(&out.ob, f, 7);
 		char *jp = journal_path();
-		code = journal_each(jp, journal_row, &r, msg, sizeof msg);
+		code = journal_each(jp, journal_row, &out.ob, msg, sizeof msg);
 		free(jp);
 	} else {
 		size_t n;
 		const char *const *hdr = uws_jobs_header(&n);
-		put_row(&r, hdr, n);
+		tsv_row_sink(&out.ob, hdr, n);
 		/* UWS 1.1 filters: PHASE, AFTER, LAST */
 		const char *names[] = { "PHASE", "AFTER", "LAST" };
 		const char *values[] = { o->phase_filter, o->after, o->last };
@@ -578,7 +564,7 @@ cmd_list(struct opts *o, struct http_client *client, const char *base)
 		struct collect c = {0};
 		code = fetch_stream(client, &rq, collect_sink, &c, NULL, NULL, msg, sizeof msg);
 		if (!code)
-			code = uws_jobs_parse(c.buf ? c.buf : "", c.len, put_row, &r, msg, sizeof msg);
+			code = uws_jobs_parse(c.buf ? c.buf : "", c.len, tsv_row_sink, &out.ob, msg, sizeof msg);
 		free(c.buf);
 		free(url);
 		for (int i = 0; i < 3; i++)

@@ -147,18 +147,6 @@ parse_args(int argc, char **argv, struct opts *o)
 
 /* ------------------------------------------------------------- metadata */
 
-struct listing {
-	struct outbuf *ob;
-};
-
-static int
-write_row(void *ctx, const char *const *fields, size_t n)
-{
-	struct listing *l = ctx;
-	tsv_put_row(l->ob, fields, n);
-	return l->ob->err ? -1 : 0;
-}
-
 static int
 vosi_sink(void *ctx, const char *data, size_t len)
 {
@@ -210,7 +198,6 @@ run_metadata(struct opts *o, struct http_client *client, const char *base,
 		{ M_EXAMPLES, VOSI_EXAMPLES, "examples" },
 		{ M_AVAILABILITY, VOSI_AVAILABILITY, "availability" },
 	};
-	struct listing l = { .ob = ob };
 	enum vosi_kind kind = VOSI_TABLES;
 	const char *path = "";
 	size_t nh;
@@ -223,7 +210,7 @@ run_metadata(struct opts *o, struct http_client *client, const char *base,
 			path = what[i].path;
 		}
 	const char *const *header = vosi_header(kind, &nh);
-	write_row(&l, header, nh);
+	tsv_row_sink(ob, header, nh);
 
 	struct vosi_parser *vp;
 	char *url;
@@ -242,7 +229,7 @@ run_metadata(struct opts *o, struct http_client *client, const char *base,
 		sprintf(one, "%s/%s", url, tail);
 		free(tail);
 		size_t mark = ob->len;
-		vp = vosi_parser_new(kind, o->table, write_row, &l);
+		vp = vosi_parser_new(kind, o->table, tsv_row_sink, ob);
 		if (!vp)
 			errx(VT_EX_SOFTWARE, "out of memory");
 		code = fetch_vosi(client, one, vp, &status, msg, msglen);
@@ -260,7 +247,7 @@ run_metadata(struct opts *o, struct http_client *client, const char *base,
 	} else {
 		url = join_url(base, path);
 	}
-	vp = vosi_parser_new(kind, o->table, write_row, &l);
+	vp = vosi_parser_new(kind, o->table, tsv_row_sink, ob);
 	if (!vp)
 		errx(VT_EX_SOFTWARE, "out of memory");
 	code = fetch_vosi(client, url, vp, &status, msg, msglen);

@@ -138,6 +138,14 @@ tsv_put_row(struct outbuf *ob, const char *const *f, size_t n)
 	ob_putc(ob, '\n');
 }
 
+int
+tsv_row_sink(void *ctx, const char *const *f, size_t n)
+{
+	struct outbuf *ob = ctx;
+	tsv_put_row(ob, f, n);
+	return ob->err ? -1 : 0;
+}
+
 static void
 csv_put(struct outbuf *ob, const char *s, size_t len)
 {

@@ -42,5 +42,8 @@ void tw_free(struct tw *w);
 void tsv_put_escaped(struct outbuf *ob, const char *s, size_t len);
 /* A TSV line of n fields, each escaped; NULL is an empty field. */
 void tsv_put_row(struct outbuf *ob, const char *const *f, size_t n);
+/* The same as a row callback (of lib/vosi, lib/uws, lib/journal
+ * listings): ctx is the struct outbuf; -1 once it failed. */
+int tsv_row_sink(void *ctx, const char *const *f, size_t n);
 
 #endif
