@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Write the deterministic test data of the vot resource as JSON Lines.
 
-    python3 mkdata.py OUTDIR      # writes OUTDIR/cat.jsonl, OUTDIR/small.jsonl
+    python3 mkdata.py OUTDIR      # writes OUTDIR/cat.jsonl, small.jsonl, astral.jsonl
 
 Output depends only on this file (numpy's PCG64 with a fixed seed), so
 every machine imports identical tables.  See tests/server/README for what
@@ -53,6 +53,19 @@ SMALL = [
     dict(id=5, name="", ra=180.0, dec=0.0, mag=99.5, flag=False,
          n=2147483647, t="2023-02-25T06:30:15", vec=[3.0, 2.0, 1.0]),
 ]
+
+
+def astral_name(i):
+    """The name of row i of vot.astral (tests/dachs.bats recomputes it)."""
+    if i % 11 == 0:
+        return None
+    if i % 7 == 0:
+        return "\U0001D6FC Cen \U0001F600 %d" % i
+    if i % 5 == 0:
+        return "\U0001F52D star %d" % i
+    if i % 3 == 0:
+        return "\u00C5str\u00F6m %d" % i
+    return "plain %d" % i
 
 
 def f32(x):
@@ -111,6 +124,11 @@ def main():
                     flux3=[f32(v) for v in flux[i]])
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
     os.replace(os.path.join(out, "cat.jsonl.tmp"), os.path.join(out, "cat.jsonl"))
+
+    with open(os.path.join(out, "astral.jsonl"), "w", encoding="utf-8") as f:
+        for i in range(1, 3001):
+            row = dict(id=i, name=astral_name(i), n=3 * i, tag="t%d" % i)
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
 
     with open(os.path.join(out, "small.jsonl"), "w", encoding="utf-8") as f:
         for row in SMALL:

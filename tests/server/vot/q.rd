@@ -1,6 +1,7 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!-- The vo-tools test catalogue: vot.cat (100,000 deterministic rows) and
-vot.small (5 hand-written rows).  The data come from mkdata.py, which
+vot.small (5 hand-written rows), vot.astral (3000 rows of names with
+astral-plane characters).  The data come from mkdata.py, which
 scripts/vo-test-server runs into data/ before `dachs imp`.  See
 tests/server/README for the exact contents. -->
 <resource schema="vot" resdir=".">
@@ -81,6 +82,23 @@ tests/server/README for the exact contents. -->
       description="A 3-vector"/>
   </table>
 
+  <table id="astral" onDisk="True" adql="True">
+    <meta name="description">Names with characters outside the Basic
+      Multilingual Plane (emoji, mathematical letters), which UTF-16
+      writes as surrogate pairs; see mkdata.py for the exact rows.</meta>
+    <primary>id</primary>
+    <column name="id" type="integer" ucd="meta.id;meta.main" required="True"
+      description="Row identifier, 1..3000"/>
+    <column name="name" type="unicode" ucd="meta.id"
+      description="A name, often with astral-plane characters"/>
+    <column name="n" type="integer" ucd="meta.number"
+      description="Three times id">
+      <values nullLiteral="-2147483648"/>
+    </column>
+    <column name="tag" type="text" ucd="meta.note"
+      description="t followed by id"/>
+  </table>
+
   <STREAM id="jsonlGrammar">
     <embeddedGrammar>
       <iterator>
@@ -98,6 +116,14 @@ tests/server/README for the exact contents. -->
     <sources>data/cat.jsonl</sources>
     <FEED source="jsonlGrammar"/>
     <make table="cat">
+      <rowmaker idmaps="*"/>
+    </make>
+  </data>
+
+  <data id="import_astral">
+    <sources>data/astral.jsonl</sources>
+    <FEED source="jsonlGrammar"/>
+    <make table="astral">
       <rowmaker idmaps="*"/>
     </make>
   </data>
