@@ -148,6 +148,7 @@ http_err_exit(enum http_err e)
 		return VT_EX_OK;
 	case HTTP_ECONNECT:
 	case HTTP_ETRANSFER:
+	case HTTP_ETLS:
 		return VT_EX_UNAVAILABLE;
 	case HTTP_ETIMEOUT:
 		return VT_EX_TEMPFAIL;
@@ -298,6 +299,162 @@ slist_wipe_free(struct curl_slist *l)
 	for (p = l; p != NULL; p = p->next)
 		explicit_bzero(p->data, strlen(p->data));
 	curl_slist_free_all(l);
+}
+
+/* ---- TLS ---- */
+
+/* The CA certificates to trust instead of the system's, taken from the
+ * environment as curl(1) takes them: $CURL_CA_BUNDLE, else $SSL_CERT_FILE
+ * and $SSL_CERT_DIR.  libcurl itself reads none of them.  Empty values
+ * count as unset. */
+struct ca_env {
+	const char *file, *file_var;	/* CAINFO and where it came from */
+	const char *dir;		/* CAPATH ($SSL_CERT_DIR) */
+};
+
+static const char *
+env_nonempty(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v != NULL && *v != '\0' ? v : NULL;
+}
+
+static struct ca_env
+ca_from_env(void)
+{
+	struct ca_env ce = { NULL, NULL, NULL };
+
+	if ((ce.file = env_nonempty("CURL_CA_BUNDLE")) != NULL) {
+		ce.file_var = "CURL_CA_BUNDLE";
+		return ce;
+	}
+	if ((ce.file = env_nonempty("SSL_CERT_FILE")) != NULL)
+		ce.file_var = "SSL_CERT_FILE";
+	ce.dir = env_nonempty("SSL_CERT_DIR");
+	return ce;
+}
+
+/* Certificates are always verified (curl's default, never turned off);
+ * only the CAs trusted may come from the environment. */
+static void
+set_tls_trust(CURL *h)
+{
+	struct ca_env ce = ca_from_env();
+
+	if (ce.file != NULL)
+		curl_easy_setopt(h, CURLOPT_CAINFO, ce.file);
+	if (ce.dir != NULL)
+		curl_easy_setopt(h, CURLOPT_CAPATH, ce.dir);
+}
+
+/* "host:port" of url (the scheme's port if it names none), for messages. */
+static void
+url_authority(const char *url, char *buf, size_t n)
+{
+	CURLU *u = curl_url();
+	char *host = NULL, *port = NULL;
+
+	if (u != NULL && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK)
+		snprintf(buf, n, "%s:%s", host, port);
+	else
+		snprintf(buf, n, "the server");
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(u);
+}
+
+/* Does CURLINFO_SSL_VERIFYRESULT hold OpenSSL's X509_V_ERR codes? */
+static bool
+openssl_backend(void)
+{
+	const curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
+	const char *s = v != NULL ? v->ssl_version : NULL;
+
+	return s != NULL && (strstr(s, "OpenSSL") != NULL || strstr(s, "LibreSSL") != NULL ||
+			     strstr(s, "BoringSSL") != NULL || strstr(s, "quictls") != NULL);
+}
+
+/* Why the server's certificate was refused, from OpenSSL's verify result
+ * (X509_V_ERR_*).  curl checks the host name itself, after OpenSSL found
+ * the chain good: the result is then still 0 or 1 (curl's "not verified
+ * yet"), and curl's message names the host name. */
+static void
+cert_refused(CURL *h, const char *where, const char *host, const char *curlmsg, char *why,
+	     size_t n)
+{
+	struct ca_env ce = ca_from_env();
+	long vr = -1;
+
+	if (!openssl_backend() || curl_easy_getinfo(h, CURLINFO_SSL_VERIFYRESULT, &vr) != CURLE_OK)
+		vr = -1;
+	if ((vr == 0 || vr == 1) && strstr(curlmsg, "host name") != NULL)
+		vr = 62;
+	switch (vr) {
+	case 62:	/* X509_V_ERR_HOSTNAME_MISMATCH */
+	case 64:	/* X509_V_ERR_IP_ADDRESS_MISMATCH */
+		snprintf(why, n, "TLS certificate of %s is not for the host name %s", where, host);
+		return;
+	case 9:		/* X509_V_ERR_CERT_NOT_YET_VALID */
+		snprintf(why, n, "TLS certificate of %s is not valid yet", where);
+		return;
+	case 10:	/* X509_V_ERR_CERT_HAS_EXPIRED */
+		snprintf(why, n, "TLS certificate of %s has expired", where);
+		return;
+	case 23:	/* X509_V_ERR_CERT_REVOKED */
+		snprintf(why, n, "TLS certificate of %s has been revoked", where);
+		return;
+	case 2:		/* X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT */
+	case 18:	/* X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT */
+	case 19:	/* X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN */
+	case 20:	/* X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY */
+	case 21:	/* X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE */
+		if (ce.file != NULL)
+			snprintf(why, n, "TLS certificate of %s is not signed by a CA in %s ($%s)",
+				 where, ce.file, ce.file_var);
+		else
+			snprintf(why, n, "TLS certificate of %s is not signed by a trusted CA "
+				 "(CURL_CA_BUNDLE or SSL_CERT_FILE can name other CA certificates)",
+				 where);
+		return;
+	default:
+		snprintf(why, n, "TLS certificate of %s refused: %s", where, curlmsg);
+		return;
+	}
+}
+
+/* The message and error of a failed attempt for a TLS error rc. */
+static enum http_err
+tls_error(const struct xfer *x, CURLcode rc, const char *curlmsg, char *why, size_t n)
+{
+	struct ca_env ce;
+	char where[128], host[128], *colon;
+
+	url_authority(x->url, where, sizeof where);
+	snprintf(host, sizeof host, "%s", where);
+	if ((colon = strrchr(host, ':')) != NULL)
+		*colon = '\0';
+	switch (rc) {
+	case CURLE_PEER_FAILED_VERIFICATION:
+		cert_refused(x->c->curl, where, host, curlmsg, why, n);
+		return HTTP_ETLS;
+	case CURLE_SSL_CACERT_BADFILE:
+		ce = ca_from_env();
+		if (ce.file != NULL)
+			snprintf(why, n, "cannot use the CA certificates in %s ($%s): %s", ce.file,
+				 ce.file_var, curlmsg);
+		else
+			snprintf(why, n, "cannot use the CA certificates: %s", curlmsg);
+		return HTTP_EFILE;
+	case CURLE_SSL_CONNECT_ERROR:
+		snprintf(why, n, "TLS handshake with %s failed: %s", where, curlmsg);
+		return HTTP_ETRANSFER;
+	default:
+		snprintf(why, n, "TLS certificate of %s refused: %s", where, curlmsg);
+		return HTTP_ETLS;
+	}
 }
 
 /* ---- tracing ---- */
@@ -737,6 +894,7 @@ setup_attempt(struct xfer *x, const struct body *b, struct curl_slist **hdrs, bo
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
 	curl_easy_setopt(h, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
+	set_tls_trust(h);
 	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(h, CURLOPT_HEADERDATA, x);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_write);
@@ -870,6 +1028,14 @@ transfer_error(const struct xfer *x, CURLcode rc, const char *curlmsg, char *err
 	case CURLE_URL_MALFORMAT:
 		e = HTTP_EURL;
 		snprintf(why, sizeof why, "not a usable http(s) URL: %s", curlmsg);
+		break;
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_INVALIDCERTSTATUS:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+		e = tls_error(x, rc, curlmsg, why, sizeof why);
 		break;
 	default:
 		e = HTTP_ETRANSFER;

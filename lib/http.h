@@ -8,6 +8,11 @@
  * - redirects are followed here, not by curl, so a credential is attached
  *   only to requests whose host (and port) it belongs to; 301/302/303 after
  *   POST turn into GET, 307/308 repeat the method and body;
+ * - https: the server's certificate and host name are always checked;
+ *   the CA certificates are the system's, or, as curl(1) takes them,
+ *   $CURL_CA_BUNDLE, else $SSL_CERT_FILE and $SSL_CERT_DIR (libcurl
+ *   itself reads none of these); a refused certificate is HTTP_ETLS with
+ *   a message saying why (expired, another host name, an unknown CA);
  * - gzip/deflate accepted; User-Agent "vo-tools/VERSION";
  * - verbose tracing to stderr with Authorization and URL passwords
  *   redacted. */
@@ -76,6 +81,8 @@ enum http_err {
 	HTTP_ENOMEM,
 	HTTP_EFILE,		/* a multipart file could not be read */
 	HTTP_EURL,		/* not an http(s) URL */
+	HTTP_ETLS,		/* the server's TLS certificate was refused:
+				 * expired, for another host, unknown CA */
 };
 
 /* Called once the final response's headers are in (after redirects and
@@ -101,8 +108,9 @@ enum http_err http_perform(struct http_client *c, const struct http_request *rq,
 void http_response_free(struct http_response *r);
 
 /* Exit code (exitcode.h) for a transport error (connect UNAVAILABLE,
- * timeout TEMPFAIL, broken transfer UNAVAILABLE, redirect PROTOCOL, bad URL
- * USAGE, file NOINPUT, else SOFTWARE), or for an HTTP status that is not
+ * timeout TEMPFAIL, broken transfer UNAVAILABLE, refused certificate
+ * UNAVAILABLE, redirect PROTOCOL, bad URL USAGE, file (also a CA file)
+ * NOINPUT, else SOFTWARE), or for an HTTP status that is not
  * 2xx: 401/403 -> NOPERM, 429/503/504 -> TEMPFAIL, other 5xx -> UNAVAILABLE,
  * other 4xx (and 3xx) -> PROTOCOL. */
 int http_err_exit(enum http_err e);
