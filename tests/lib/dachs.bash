@@ -20,11 +20,14 @@
 #   VT_DACHS_URL, VT_DACHS_AUTH_URL  the server roots (http://127.0.0.1:PORT)
 #   VT_DACHS_ROOT      /var/gavo;  VT_DACHS_INPUTS /var/gavo/inputs
 #   VT_SERVER_STATE    /var/lib/vo-test-server;  VT_AUTH_REALM vo-tools-test
+#   VT_TLS_CA, VT_TLS_URL, VT_TLS_TAP_URL, VT_TLS_EXPIRED_URL,
+#   VT_TLS_WRONGHOST_URL, VT_TLS_UNKNOWNCA_URL, VT_TLS_REFUSED_LOG: the
+#   https front and its test CA (tests/server/README, tests/tls.bats)
 
 DACHS_SERVER_SCRIPT="${BATS_TEST_DIRNAME}/../scripts/vo-test-server"
 
 dachs_env() {
-	if [ -z "${VT_TAP_URL:-}" ] || [ -z "${VT_TAP_AUTH_URL:-}" ]; then
+	if [ -z "${VT_TAP_URL:-}" ] || [ -z "${VT_TAP_AUTH_URL:-}" ] || [ -z "${VT_TLS_URL:-}" ]; then
 		local line
 		while IFS= read -r line; do
 			export "${line?}"
