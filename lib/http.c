@@ -420,7 +420,7 @@ cert_refused(CURL *h, const char *where, const char *host, const char *curlmsg, 
 				 where);
 		return;
 	default:
-		snprintf(why, n, "TLS certificate of %s refused: %s", where, curlmsg);
+		snprintf(why, n, "TLS certificate of %s refused: %.160s", where, curlmsg);
 		return;
 	}
 }
@@ -443,16 +443,16 @@ tls_error(const struct xfer *x, CURLcode rc, const char *curlmsg, char *why, siz
 	case CURLE_SSL_CACERT_BADFILE:
 		ce = ca_from_env();
 		if (ce.file != NULL)
-			snprintf(why, n, "cannot use the CA certificates in %s ($%s): %s", ce.file,
+			snprintf(why, n, "cannot use the CA certificates in %s ($%s): %.160s", ce.file,
 				 ce.file_var, curlmsg);
 		else
-			snprintf(why, n, "cannot use the CA certificates: %s", curlmsg);
+			snprintf(why, n, "cannot use the CA certificates: %.160s", curlmsg);
 		return HTTP_EFILE;
 	case CURLE_SSL_CONNECT_ERROR:
-		snprintf(why, n, "TLS handshake with %s failed: %s", where, curlmsg);
+		snprintf(why, n, "TLS handshake with %s failed: %.160s", where, curlmsg);
 		return HTTP_ETRANSFER;
 	default:
-		snprintf(why, n, "TLS certificate of %s refused: %s", where, curlmsg);
+		snprintf(why, n, "TLS certificate of %s refused: %.160s", where, curlmsg);
 		return HTTP_ETLS;
 	}
 }
