@@ -140,21 +140,103 @@ fname_numbered(const char *name, long k)
 	return r;
 }
 
+/* What kind of name change a content type calls for. */
+enum kind {
+	K_DATA,		/* its extension replaces another known one */
+	K_GENERIC,	/* text/plain, XML: only added where there is none */
+	K_WRAP,		/* a compression or archive: appended (x.fits.gz) */
+};
+
+static const struct ftype {
+	const char *type, *ext;
+	const char *also;	/* other extensions of the same content */
+	enum kind kind;
+} types[] = {
+	{ "application/fits", ".fits", ".fit.fts", K_DATA },
+	{ "image/fits", ".fits", ".fit.fts", K_DATA },
+	{ "application/x-fits", ".fits", ".fit.fts", K_DATA },
+	{ "application/x-votable+xml", ".vot", ".votable.xml", K_DATA },
+	{ "text/xml", ".xml", ".vot.votable", K_GENERIC },
+	{ "application/xml", ".xml", ".vot.votable", K_GENERIC },
+	{ "text/csv", ".csv", "", K_DATA },
+	{ "text/tab-separated-values", ".tsv", ".tab", K_DATA },
+	{ "text/plain", ".txt", ".text", K_GENERIC },
+	{ "application/json", ".json", "", K_DATA },
+	{ "image/png", ".png", "", K_DATA },
+	{ "image/jpeg", ".jpg", ".jpeg.jpe", K_DATA },
+	{ "image/gif", ".gif", "", K_DATA },
+	{ "application/pdf", ".pdf", "", K_DATA },
+	{ "text/html", ".html", ".htm", K_DATA },
+	{ "application/gzip", ".gz", ".tgz", K_WRAP },
+	{ "application/x-gzip", ".gz", ".tgz", K_WRAP },
+	{ "application/x-bzip2", ".bz2", "", K_WRAP },
+	{ "application/x-xz", ".xz", "", K_WRAP },
+	{ "application/zip", ".zip", "", K_WRAP },
+	{ "application/x-tar", ".tar", "", K_WRAP },
+};
+#define NTYPES (sizeof types / sizeof types[0])
+
+static const struct ftype *
+find_type(const char *type)
+{
+	size_t n = type ? strcspn(type, "; \t") : 0;
+	for (size_t i = 0; n && i < NTYPES; i++)
+		if (strlen(types[i].type) == n && !strncasecmp(type, types[i].type, n))
+			return &types[i];
+	return NULL;
+}
+
 const char *
 fname_extension(const char *type)
 {
-	static const char *const ext[][2] = {
-		{ "application/fits", ".fits" }, { "image/fits", ".fits" },
-		{ "application/x-votable+xml", ".vot" }, { "text/xml", ".xml" },
-		{ "text/csv", ".csv" }, { "text/tab-separated-values", ".tsv" },
-		{ "text/plain", ".txt" }, { "application/json", ".json" },
-		{ "image/png", ".png" }, { "image/jpeg", ".jpg" },
-	};
-	size_t n = type ? strcspn(type, "; ") : 0;
-	for (size_t i = 0; n && i < sizeof ext / sizeof ext[0]; i++)
-		if (strlen(ext[i][0]) == n && !strncasecmp(type, ext[i][0], n))
-			return ext[i][1];
-	return NULL;
+	const struct ftype *t = find_type(type);
+	return t ? t->ext : NULL;
+}
+
+/* Is ext (".png") t's extension or one of its others? */
+static bool
+ext_of(const struct ftype *t, const char *ext)
+{
+	size_t n = strlen(ext);
+	if (!strcasecmp(ext, t->ext))
+		return true;
+	for (const char *p = t->also; *p;) {
+		const char *q = strchr(p + 1, '.');
+		size_t k = q ? (size_t)(q - p) : strlen(p);
+		if (k == n && strncasecmp(p, ext, n) == 0)
+			return true;
+		p += k;
+	}
+	return false;
+}
+
+char *
+fname_for_type(const char *name, const char *type)
+{
+	const struct ftype *t = find_type(type);
+	const char *dot = strrchr(name, '.');
+	if (dot == name)
+		dot = NULL;	/* ".rc" has no extension */
+	if (!t || (dot && ext_of(t, dot)))
+		return strdup(name);
+	bool known = false, wrapped = false;
+	for (size_t i = 0; dot && i < NTYPES; i++)
+		if (ext_of(&types[i], dot)) {
+			known = true;
+			wrapped = wrapped || types[i].kind == K_WRAP;
+		}
+	/* x.fits.gz sent as image/fits describes what is inside; text/plain
+	 * says little; x.dat or ADP.2017-01-18T11:54:03.123 are the
+	 * provider's own names */
+	if (dot && (wrapped || t->kind == K_GENERIC || !known))
+		return strdup(name);
+	size_t keep = dot && t->kind != K_WRAP ? (size_t)(dot - name) : strlen(name);
+	char *r = malloc(keep + strlen(t->ext) + 1);
+	if (r) {
+		memcpy(r, name, keep);
+		strcpy(r + keep, t->ext);
+	}
+	return r;
 }
 
 char *

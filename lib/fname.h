@@ -34,4 +34,14 @@ const char *fname_extension(const char *content_type);
  * is unknown. */
 char *fname_with_extension(const char *name, const char *content_type, bool replace);
 
+/* The name a download of content_type gets: name with the type's
+ * extension added where it has none (x -> x.fits), replacing another
+ * known one (img.fits sent as image/png -> img.png), appended for a
+ * compression (x.fits sent as application/gzip -> x.fits.gz).  Kept as it
+ * is: when the type is unknown, when its extension is already one of the
+ * type's (.fit for FITS, .jpeg), when it is a compression's (x.fits.gz
+ * sent as image/fits), when the type is text/plain or XML (generic), and
+ * when the extension is not one this module knows (x.dat, x.123). */
+char *fname_for_type(const char *name, const char *content_type);
+
 #endif

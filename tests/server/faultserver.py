@@ -9,7 +9,10 @@ server listens).  Exits by itself after --lifetime seconds (default 300).
 Every request is logged to --log as one JSON line:
     {"method": ..., "path": ..., "query": ..., "headers": {...}, "body": ...}
 
-Endpoints (GET and POST; query parameters as shown):
+Endpoints (GET and POST; query parameters as shown).  Where an endpoint
+serves file=NAME, body=TEXT serves TEXT instead, and ctype=TYPE sets the
+Content-Type, and delay=S waits S seconds before answering; a path after the endpoint's name (/dispo/x.fits) is ignored,
+so URLs can end in any file name.
   /files/NAME                  the file DIR/NAME (Range: bytes=N- honoured)
   /redirect?to=URL&code=302    a redirect (URL may be relative; without
                                "to", to itself: a loop)
@@ -90,6 +93,8 @@ class Handler(BaseHTTPRequestHandler):
         self.log_request_line(u)
         parts = u.path.strip("/").split("/", 1)
         handler = getattr(self, "h_" + parts[0], None) if parts[0] else None
+        if "delay" in q:
+            time.sleep(float(q["delay"]))
         try:
             if parts[0] == "files" and len(parts) == 2:
                 self.send_file(urllib.parse.unquote(parts[1]), q)
@@ -141,12 +146,16 @@ class Handler(BaseHTTPRequestHandler):
         return data, ctype
 
     def payload(self, q):
-        """The body a fault endpoint serves: file=NAME, else "ok\\n"."""
+        """The body a fault endpoint serves: file=NAME, else body=TEXT,
+        else "ok\\n"; ctype=TYPE overrides its Content-Type."""
+        data, ctype = b"ok\n", "text/plain"
         if "file" in q:
-            data, ctype = self.file_data(q["file"])
-            if data is not None:
-                return data, ctype
-        return b"ok\n", "text/plain"
+            d, t = self.file_data(q["file"])
+            if d is not None:
+                data, ctype = d, t
+        elif "body" in q:
+            data = q["body"].encode()
+        return data, q.get("ctype", ctype)
 
     def send_file(self, name, q):
         data, ctype = self.file_data(name)

@@ -52,6 +52,28 @@ main(void)
 	expect("ext unknown", fname_with_extension("a.bin", "application/octet-stream", true), "a.bin");
 	expect("ext dir dot", fname_with_extension("d.x/spec", "text/csv", false), "d.x/spec.csv");
 	expect("ext hidden", fname_with_extension(".rc", "text/plain", true), ".rc.txt");
+	/* the name a download gets for what arrived */
+	expect("type png", fname_for_type("img08.fits", "image/png"), "img08.png");
+	expect("type jpeg", fname_for_type("img_08.fits", "image/jpeg;charset=x"), "img_08.jpg");
+	expect("type none", fname_for_type("getproduct", "application/fits"), "getproduct.fits");
+	expect("type same", fname_for_type("a.FITS", "image/fits"), "a.FITS");
+	expect("type alias", fname_for_type("a.fit", "application/fits"), "a.fit");
+	expect("type jpeg alias", fname_for_type("a.jpeg", "image/jpeg"), "a.jpeg");
+	expect("type vot", fname_for_type("r.xml", "application/x-votable+xml"), "r.xml");
+	expect("type vot repl", fname_for_type("r.fits", "application/x-votable+xml"), "r.vot");
+	expect("type generic", fname_for_type("t.csv", "text/plain"), "t.csv");
+	expect("type generic add", fname_for_type("t", "text/plain"), "t.txt");
+	expect("type xml generic", fname_for_type("t.vot", "text/xml"), "t.vot");
+	expect("type gzip", fname_for_type("x.fits", "application/gzip"), "x.fits.gz");
+	expect("type gz inside", fname_for_type("x.fits.gz", "image/fits"), "x.fits.gz");
+	expect("type gz same", fname_for_type("x.fits.gz", "application/x-gzip"), "x.fits.gz");
+	expect("type unknown ext", fname_for_type("x.dat", "image/png"), "x.dat");
+	expect("type eso", fname_for_type("ADP.2017-01-18T11:54:03.123", "image/fits"),
+	       "ADP.2017-01-18T11:54:03.123");
+	expect("type unknown type", fname_for_type("x.fits", "application/octet-stream"), "x.fits");
+	expect("type no type", fname_for_type("x.fits", NULL), "x.fits");
+	expect("type pdf", fname_for_type("doc.html", "application/pdf"), "doc.pdf");
+	expect("type hidden", fname_for_type(".rc", "image/png"), ".rc.png");
 
 	printf("fname: %d checks, %d failures\n", checks, failures);
 	return failures != 0;
