@@ -68,7 +68,7 @@ lookup(const char *name, const char *path, int *code, char *err, size_t errlen)
 		end = v + strlen(v);
 		while (end > v && isspace((unsigned char)end[-1]))
 			*--end = '\0';
-		if (!*v || strchr(v, ' ') || !is_url(v)) {
+		if (!*v || strpbrk(v, " \t\v\f\r") || !is_url(v)) {
 			snprintf(err, errlen, "%s:%lu: expected NAME URL", path, lineno);
 			*code = VT_EX_CONFIG;
 			break;
