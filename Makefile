@@ -77,4 +77,42 @@ clean:
 .PHONY: all check check-asan bench demo install clean
 .SECONDARY:
 
+# ---- fuzzing: libFuzzer harnesses in fuzz/ (see fuzz/README) ----------------
+# `make fuzz` runs each harness FUZZ_SECONDS (FUZZ=NAME... for some only);
+# `make fuzz-smoke` runs each briefly (CI); `make fuzz-cov` measures coverage.
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 15
+FUZZ_CC ?= clang
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SAN = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_HARNESS_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Ilib -Ifuzz \
+	$(shell pkg-config --cflags $(PKGS))
+FUZZ_NAMES = $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
+FUZZ_COV = -O1 -g -fprofile-instr-generate -fcoverage-mapping
+
+fuzz-build:
+	$(MAKE) BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) CFLAGS="$(FUZZ_SAN) -fsanitize=fuzzer-no-link" $(FUZZ_BUILD)/libvo.a
+	$(MAKE) BUILD=$(FUZZ_BUILD) fuzz-bins FUZZ_FLAVOUR="$(FUZZ_SAN)"
+
+fuzz-cov-build:
+	$(MAKE) BUILD=$(FUZZ_BUILD)-cov CC=$(FUZZ_CC) CFLAGS="$(FUZZ_COV)" $(FUZZ_BUILD)-cov/libvo.a
+	$(MAKE) BUILD=$(FUZZ_BUILD)-cov fuzz-bins FUZZ_FLAVOUR="$(FUZZ_COV)"
+
+fuzz-bins: $(patsubst %,$(BUILD)/fuzz/%,$(FUZZ_NAMES))
+
+$(BUILD)/fuzz/%: fuzz/fuzz_%.c fuzz/fuzz.h $(BUILD)/libvo.a
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_HARNESS_CFLAGS) $(FUZZ_FLAVOUR) -fsanitize=fuzzer -o $@ $< $(BUILD)/libvo.a $(VT_LIBS) -lpthread
+
+fuzz: fuzz-build
+	FUZZ_BUILD=$(FUZZ_BUILD) fuzz/run -t $(FUZZ_SECONDS) $(FUZZ)
+
+fuzz-smoke: fuzz-build
+	FUZZ_BUILD=$(FUZZ_BUILD) fuzz/run --smoke -t $(FUZZ_SMOKE_SECONDS) $(FUZZ)
+
+fuzz-cov: fuzz-cov-build
+	FUZZ_BUILD=$(FUZZ_BUILD) fuzz/coverage $(FUZZ)
+
+.PHONY: fuzz fuzz-smoke fuzz-cov fuzz-build fuzz-cov-build fuzz-bins
+
 -include $(wildcard $(BUILD)/*/*.d)

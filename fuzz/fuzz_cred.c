@@ -1,0 +1,122 @@
+/* Token and credentials files (lib/cred): the input is written (mode
+ * 0600) to a credentials file in a scratch directory that also holds a
+ * token file "tok", and read both as a token file and as a credentials
+ * file; its first line is also tried as the URL of --token-file.
+ * A token has no control characters and no surrounding blanks; a
+ * credential is only ever given for its own host and port. */
+#include <curl/curl.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include "cred.h"
+#include "fuzz.h"
+
+static char dir[64], credfile[96], tokfile[96];
+
+static void
+write_file(const char *path, const void *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0 || (len && write(fd, data, len) != (ssize_t)len) || close(fd) != 0)
+		abort();
+}
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc, (void)argv;
+	snprintf(dir, sizeof dir, "/tmp/vt-fuzz-cred.XXXXXX");
+	if (!mkdtemp(dir))
+		abort();
+	snprintf(credfile, sizeof credfile, "%s/credentials", dir);
+	snprintf(tokfile, sizeof tokfile, "%s/tok", dir);
+	write_file(tokfile, "  s3cret-token\n", 15);
+	setenv("HOME", dir, 1);	/* "~/tok" is the token file */
+	return 0;
+}
+
+static void
+check_token(const char *t)
+{
+	size_t n = strlen(t);
+	FZ_CHECK(n > 0, "empty token");
+	FZ_CHECK(t[0] != ' ' && t[0] != '\t' && t[n - 1] != ' ' && t[n - 1] != '\t',
+		 "token with surrounding blanks");
+	for (size_t i = 0; i < n; i++)
+		FZ_CHECK((unsigned char)t[i] >= 0x20 && t[i] != 0x7f, "control character in token");
+}
+
+/* The credential for url, if any, must be for url's host and port. */
+static void
+lookup(const struct cred_store *cs, const char *url)
+{
+	const struct cred *c = cred_for_url(cs, url);
+	if (!c)
+		return;
+	CURLU *u = curl_url();
+	char *h = NULL, *p = NULL;
+	FZ_CHECK(u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+		 curl_url_get(u, CURLUPART_HOST, &h, 0) == CURLUE_OK &&
+		 curl_url_get(u, CURLUPART_PORT, &p, CURLU_DEFAULT_PORT) == CURLUE_OK,
+		 "a credential for %s, which is not a URL", url);
+	FZ_CHECK(strcasecmp(c->host, h) == 0, "credential for %s given to %s", c->host, url);
+	FZ_CHECK(c->port == 0 || c->port == atoi(p), "credential for port %d given to %s",
+		 c->port, url);
+	check_token(c->secret);
+	curl_free(h);
+	curl_free(p);
+	curl_url_cleanup(u);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
+{
+	static const char *const urls[] = {
+		"https://example.org/tap", "http://example.org:8080/x", "https://EXAMPLE.org:443/",
+		"https://[::1]:8443/", "https://evil.example.org.attacker.net/", "http://127.0.0.1/",
+	};
+	char err[512], *tok = NULL;
+	struct cred_store cs = {0};
+
+	write_file(credfile, data, len);
+	if (cred_read_token_file(credfile, &tok, err, sizeof err) == CRED_OK) {
+		check_token(tok);
+		cred_wipe_free(tok);
+	} else {
+		FZ_CHECK(tok == NULL && err[0], "refused without a message");
+	}
+
+	enum cred_err e = cred_store_load(&cs, credfile, 1, err, sizeof err);
+	FZ_CHECK(e == CRED_OK || err[0], "refused without a message");
+	cred_err_exit(e);
+	for (size_t i = 0; i < sizeof urls / sizeof *urls; i++)
+		lookup(&cs, urls[i]);
+	for (size_t i = 0; i < cs.n && i < 8; i++) {
+		char url[300];
+		FZ_CHECK(cs.v[i].host && cs.v[i].secret, "credential %zu incomplete", i);
+		check_token(cs.v[i].secret);
+		snprintf(url, sizeof url, "https://%s:%d/x", cs.v[i].host,
+			 cs.v[i].port ? cs.v[i].port : 443);
+		lookup(&cs, url);
+		snprintf(url, sizeof url, "http://%s.evil/", cs.v[i].host);
+		lookup(&cs, url);
+	}
+
+	/* the first line as a URL, with the token file */
+	size_t n = 0;
+	while (n < len && n < 512 && data[n] != '\n' && data[n] != '\0')
+		n++;
+	char *url = strndup((const char *)data, n);
+	if (!url)
+		abort();
+	e = cred_store_add_for_url(&cs, url, data[0] & 1 ? CRED_BASIC : CRED_BEARER, NULL,
+				   tokfile, err, sizeof err);
+	if (e == CRED_OK)
+		lookup(&cs, url);
+	free(url);
+	cred_store_free(&cs);
+	char *p = cred_expand_path("~/tok");
+	FZ_CHECK(p && strcmp(p, tokfile) == 0, "~/tok is %s", p ? p : "(null)");
+	free(p);
+	return 0;
+}
