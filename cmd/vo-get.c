@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -21,6 +22,8 @@
 #include "exitcode.h"
 #include "http.h"
 #include "netopts.h"
+#include "origin.h"
+#include "sha256.h"
 #include "tablein.h"
 #include "version.h"
 #include "vot.h"
@@ -43,12 +46,19 @@ struct row {
 	char *url;
 	char *name_from;	/* value of --name-from, or NULL */
 	char *host;
+	long long want_size;	/* the table's content_length, -1 if none */
 	enum rstate state;
 	/* results */
 	char *path;
 	long long bytes;
 	char *status;		/* "ok", "skipped", "error: ..." */
 	int code;
+};
+
+/* A file name held by one row for the whole run. */
+struct claim {
+	char *name;
+	const struct row *owner;
 };
 
 struct hostcount {
@@ -60,7 +70,7 @@ static struct {
 	struct opts *o;
 	struct row *rows;
 	size_t nrows, cap;
-	int url_col, name_col;
+	int url_col, name_col, len_col;
 	char msg[300];
 
 	pthread_mutex_t mu;
@@ -68,8 +78,9 @@ static struct {
 	size_t next_print, ndone;
 	struct hostcount *hosts;
 	size_t nhosts;
-	char **claimed;
+	struct claim *claimed;
 	size_t nclaimed;
+	int manifest_errno;	/* the manifest could not be written: not again */
 	bool progress;
 	double last_progress;
 	long long total_bytes;
@@ -149,50 +160,76 @@ url_host(const char *url)
 	return h;
 }
 
-/* With G.mu held: reserve base, or base-1, base-2... (before the first
- * dot of the name) if taken in this run. */
-static char *
-claim_locked(const char *base)
-{
-	char *cand = xstrdup(base);
-	for (int k = 1;; k++) {
-		size_t i;
-		for (i = 0; i < G.nclaimed; i++)
-			if (strcmp(G.claimed[i], cand) == 0)
-				break;
-		if (i == G.nclaimed)
-			break;
-		free(cand);
-		cand = need(fname_numbered(base, k));
-	}
-	char **v = realloc(G.claimed, (G.nclaimed + 1) * sizeof *v);
-	if (!v)
-		errx(VT_EX_SOFTWARE, "out of memory");
-	G.claimed = v;
-	G.claimed[G.nclaimed++] = xstrdup(cand);
-	return cand;
-}
+/* The state of a file in DIR that a download might take the name of. */
+enum fstate {
+	F_NONE,		/* nothing there */
+	F_OURS,		/* a regular file recorded as this URL's download */
+	F_UNRECORDED,	/* a regular file without a record (see lib/origin.h) */
+	F_FOREIGN,	/* another URL's, or not a regular file */
+};
 
-static char *
-claim(const char *base)
+static enum fstate
+file_state(const char *path, const char *url, struct stat *st)
 {
-	pthread_mutex_lock(&G.mu);
-	char *s = claim_locked(base);
-	pthread_mutex_unlock(&G.mu);
+	struct origin og;
+	if (lstat(path, st) != 0)
+		return errno == ENOENT ? F_NONE : F_FOREIGN;
+	if (!S_ISREG(st->st_mode) || origin_get(path, &og) != 0)
+		return F_FOREIGN;
+	enum fstate s = !og.url ? F_UNRECORDED : strcmp(og.url, url) == 0 ? F_OURS : F_FOREIGN;
+	origin_free(&og);
 	return s;
 }
 
-static void
-unclaim(const char *name)
+/* May row r write DIR/name?  With G.mu held.  Not if another row of this
+ * run holds the name, nor if a file there is another URL's (or its
+ * .part is).  An unrecorded file is taken for this URL's only if it has
+ * the size the server (full >= 0) and the table's content_length declare:
+ * it is then skipped, never replaced. */
+static bool
+name_free_locked(const char *name, const struct row *r, long long full)
+{
+	for (size_t i = 0; i < G.nclaimed; i++)
+		if (strcmp(G.claimed[i].name, name) == 0)
+			return G.claimed[i].owner == r;
+	struct stat st;
+	char *path = concat(G.o->dir, "/", name, (char *)NULL);
+	enum fstate s = file_state(path, r->url, &st);
+	free(path);
+	if (s == F_FOREIGN)
+		return false;
+	if (s == F_UNRECORDED && ((full >= 0 && st.st_size != full) ||
+				  (r->want_size >= 0 && st.st_size != r->want_size)))
+		return false;
+	path = concat(G.o->dir, "/.", name, ".part", (char *)NULL);
+	s = file_state(path, r->url, &st);
+	free(path);
+	return s != F_FOREIGN;
+}
+
+/* The first of base, base-1, base-2... (numbered before the first dot)
+ * that row r may write, held by r from now to the end of the run: a name
+ * is claimed once and released only when the program ends, so no two
+ * rows ever write one file. */
+static char *
+claim(const char *base, const struct row *r, long long full)
 {
 	pthread_mutex_lock(&G.mu);
-	for (size_t i = 0; i < G.nclaimed; i++)
-		if (strcmp(G.claimed[i], name) == 0) {
-			free(G.claimed[i]);
-			G.claimed[i] = G.claimed[--G.nclaimed];
+	char *cand = xstrdup(base);
+	for (long k = 1; !name_free_locked(cand, r, full); k++) {
+		free(cand);
+		cand = need(fname_numbered(base, k));
+	}
+	size_t i;
+	for (i = 0; i < G.nclaimed; i++)
+		if (G.claimed[i].owner == r && strcmp(G.claimed[i].name, cand) == 0)
 			break;
-		}
+	if (i == G.nclaimed) {
+		G.claimed = grow(G.claimed, G.nclaimed, sizeof *G.claimed);
+		G.claimed[G.nclaimed++] = (struct claim){ xstrdup(cand), r };
+	}
 	pthread_mutex_unlock(&G.mu);
+	return cand;
 }
 
 /* --------------------------------------------------------- progress */
@@ -213,22 +250,110 @@ progress_locked(bool force)
 
 /* --------------------------------------------------------- download */
 
-enum outcome { D_NONE, D_SKIP, D_RESTART, D_STATUS, D_FILE };
+enum outcome { D_NONE, D_SKIP, D_RESTART, D_RESUME, D_STATUS, D_FILE };
 
 struct dl {
 	struct row *r;
-	const char *tentative;	/* the name the .part was looked up under */
-	long range_from;
+	const char *hint;	/* the name a Range may be asked for, or "" */
+	long range_from;	/* >0: a Range was asked for the .part of hint */
+	bool may_resume;	/* a .part of another name may be resumed */
 	char *name;		/* claimed final name */
 	char *final, *part;
 	int fd;
 	long long off;		/* bytes in the .part before this response */
 	long long written;
 	long long expected;	/* full size, -1 unknown */
+	struct sha256 sha;	/* of the .part from its start */
 	enum outcome why;	/* why the callback aborted */
 	long status;
 	int file_errno;
 };
+
+/* The name a response calls for, before its type is considered:
+ * --name-from, else Content-Disposition, else the URL after redirects,
+ * else the table's URL, else "download". */
+static char *
+pick_base(const struct row *r, const struct http_response *resp)
+{
+	char *base = NULL;
+	if (r->name_from)
+		base = fname_sanitize(xstrdup(r->name_from));
+	if (!base || !*base) {
+		free(base);
+		base = fname_from_disposition(resp->content_disposition);
+	}
+	if (!base || !*base) {
+		free(base);
+		base = need(fname_from_url(resp->url ? resp->url : r->url));
+	}
+	if (!*base) {
+		free(base);
+		base = need(fname_from_url(r->url));
+	}
+	if (!*base) {
+		free(base);
+		base = xstrdup("download");
+	}
+	return base;
+}
+
+/* Is the complete file at path, recorded as this URL's or of the right
+ * size, what the server has?  Its size must be the server's Content-Length
+ * (full, when declared) and the table's content_length (when given); its
+ * SHA-256, when recorded, that of its bytes now. */
+static bool
+verified(const char *path, const struct row *r, long long full, const struct stat *st)
+{
+	if ((full >= 0 && st->st_size != full) || (r->want_size >= 0 && st->st_size != r->want_size))
+		return false;
+	struct origin og;
+	if (origin_get(path, &og) != 0)
+		return false;
+	bool ok = true;
+	if (og.sha256) {
+		char hex[65];
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		ok = fd >= 0 && sha256_fd(fd, hex) == 0 && strcmp(hex, og.sha256) == 0;
+		if (fd >= 0)
+			close(fd);
+	}
+	origin_free(&og);
+	return ok;
+}
+
+/* Open d's .part: from zero, or after its first d->off bytes (hashed). */
+static int
+open_part(struct dl *d, const char *type)
+{
+	d->fd = open(d->part, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (d->fd < 0)
+		goto fail;
+	sha256_init(&d->sha);
+	for (long long at = 0; at < d->off;) {
+		char buf[65536];
+		size_t want = d->off - at < (long long)sizeof buf ? (size_t)(d->off - at) : sizeof buf;
+		ssize_t n = pread(d->fd, buf, want, at);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			goto fail;
+		if (n == 0) {	/* shorter than when it was measured */
+			d->why = D_RESTART;
+			return 1;
+		}
+		sha256_update(&d->sha, buf, (size_t)n);
+		at += n;
+	}
+	if (ftruncate(d->fd, d->off) != 0 || lseek(d->fd, d->off, SEEK_SET) < 0)
+		goto fail;
+	/* best effort: a file system without xattrs keeps no record */
+	origin_set(d->fd, d->r->url, type);
+	return 0;
+fail:
+	d->file_errno = errno;
+	d->why = D_FILE;
+	return 1;
+}
 
 static int
 on_headers(void *ctx, const struct http_response *resp)
@@ -242,65 +367,46 @@ on_headers(void *ctx, const struct http_response *resp)
 		d->why = D_STATUS;
 		return 1;
 	}
-	/* the name: --name-from, else Content-Disposition, else the URL */
-	char *base = NULL;
-	if (r->name_from)
-		base = fname_sanitize(xstrdup(r->name_from));
-	if (!base || !*base) {
-		free(base);
-		base = fname_from_disposition(resp->content_disposition);
+	bool partial = resp->status == 206 && resp->range_honoured && d->range_from > 0;
+	if (resp->status == 206 && !partial) {	/* a range we did not ask for */
+		d->why = D_RESTART;
+		return 1;
 	}
-	if (!base || !*base) {	/* the URL after redirects, else the table's */
-		free(base);
-		base = need(fname_from_url(resp->url ? resp->url : r->url));
-	}
-	if (!*base) {
-		free(base);
-		base = need(fname_from_url(r->url));
-	}
-	if (!*base) {
-		free(base);
-		base = xstrdup("download");
-	}
-	if (d->tentative && strcmp(base, d->tentative) == 0) {
-		d->name = xstrdup(d->tentative);
-	} else {
-		if (d->tentative) {
-			unclaim(d->tentative);
-			d->tentative = NULL;
-		}
-		d->name = claim(base);
-		if (resp->status == 206) {	/* the range was for another name */
-			free(base);
-			d->why = D_RESTART;
-			return 1;
-		}
-	}
+	long long full = partial || resp->content_length < 0 ? -1 : resp->content_length;
+	char *base = pick_base(r, resp);
+	char *typed = need(fname_for_type(base, resp->content_type));
 	free(base);
+	d->name = claim(typed, r, full);
+	free(typed);
 	d->final = concat(G.o->dir, "/", d->name, (char *)NULL);
 	d->part = concat(G.o->dir, "/.", d->name, ".part", (char *)NULL);
-	bool partial = resp->status == 206 && resp->range_honoured;
-	d->off = partial ? d->range_from : 0;
-	d->expected = resp->content_length >= 0 ? d->off + resp->content_length : -1;
-	if (!partial && stat(d->final, &st) == 0 && S_ISREG(st.st_mode) &&
-	    (d->expected < 0 || d->expected == st.st_size)) {
+	enum fstate fs = file_state(d->final, r->url, &st);
+	if (partial && (strcmp(d->name, d->hint) != 0 || fs == F_UNRECORDED)) {
+		/* the range was for another name, or the file is there */
+		d->why = D_RESTART;
+		return 1;
+	}
+	if (!partial && (fs == F_OURS || fs == F_UNRECORDED) && verified(d->final, r, full, &st)) {
 		d->expected = st.st_size;
 		d->why = D_SKIP;
 		return 1;
 	}
-	d->fd = open(d->part, O_WRONLY | O_CREAT | (partial ? O_APPEND : O_TRUNC), 0644);
-	if (d->fd < 0) {
-		d->file_errno = errno;
-		d->why = D_FILE;
+	/* a .part of this name to resume, that this request did not ask for */
+	if (!partial && d->may_resume && !(d->range_from > 0 && strcmp(d->hint, d->name) == 0) &&
+	    file_state(d->part, r->url, &st) != F_FOREIGN && S_ISREG(st.st_mode) && st.st_size > 0) {
+		d->why = D_RESUME;
 		return 1;
 	}
-	return 0;
+	d->off = partial ? d->range_from : 0;
+	d->expected = resp->content_length >= 0 ? d->off + resp->content_length : -1;
+	return open_part(d, resp->content_type);
 }
 
 static int
 on_body(void *ctx, const char *data, size_t len)
 {
 	struct dl *d = ctx;
+	sha256_update(&d->sha, data, len);
 	while (len > 0) {
 		ssize_t n = write(d->fd, data, len);
 		if (n < 0 && errno == EINTR)
@@ -342,166 +448,157 @@ set_error(struct row *r, int code, const char *fmt, ...)
 	r->code = code;
 }
 
-/* What the server says of a URL before its body. */
-struct probe {
-	long status;
-	long long length;
-	char *disposition;
-};
-
-static int
-probe_headers(void *ctx, const struct http_response *resp)
+/* The reason phrase of the usual failing statuses (RFC 9110), or "". */
+static const char *
+reason(long status)
 {
-	struct probe *p = ctx;
-	p->status = resp->status;
-	p->length = resp->content_length;
-	if (resp->content_disposition)
-		p->disposition = xstrdup(resp->content_disposition);
-	return 1;	/* enough: the body is not wanted */
+	static const struct { long code; const char *text; } t[] = {
+		{ 400, "Bad Request" }, { 401, "Unauthorized" }, { 403, "Forbidden" },
+		{ 404, "Not Found" }, { 405, "Method Not Allowed" }, { 408, "Request Timeout" },
+		{ 410, "Gone" }, { 416, "Range Not Satisfiable" }, { 429, "Too Many Requests" },
+		{ 500, "Internal Server Error" }, { 501, "Not Implemented" }, { 502, "Bad Gateway" },
+		{ 503, "Service Unavailable" }, { 504, "Gateway Timeout" },
+	};
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+		if (t[i].code == status)
+			return t[i].text;
+	return "";
 }
 
-/* Complete file already there?  1 if skipped.  The size comes from the
- * headers of a GET cut short after them, not from a HEAD: some servers
- * (DaCHS 2.7 for its products) never answer HEAD. */
+/* A complete .part: its digest recorded, synced, closed, renamed to its
+ * final name.  0, or -1 with errno set (fd closed either way). */
 static int
-check_existing(struct http_client *c, struct row *r, const char *name)
+commit_part(struct dl *d)
 {
-	char *final = concat(G.o->dir, "/", name, (char *)NULL);
-	struct stat st;
-	int skipped = 0;
-	if (stat(final, &st) == 0 && S_ISREG(st.st_mode)) {
-		struct http_request rq = { .method = "GET", .url = r->url };
-		struct http_response resp;
-		struct probe p = { .length = -1 };
-		char err[300];
-		memset(&resp, 0, sizeof resp);
-		http_perform(c, &rq, probe_headers, NULL, &p, &resp, err, sizeof err);
-		if (p.status >= 200 && p.status <= 299) {
-			char *cd = r->name_from ? NULL : fname_from_disposition(p.disposition);
-			bool same = !cd || strcmp(cd, name) == 0;
-			/* content_length is -1 for a gzip-encoded answer */
-			if (same && (p.length < 0 || p.length == st.st_size)) {
-				skipped = 1;
-				r->path = final;
-				final = NULL;
-				r->bytes = st.st_size;
-				r->status = xstrdup("skipped");
-			}
-			free(cd);
-		}
-		free(p.disposition);
-		http_response_free(&resp);
+	char hex[65];
+	int e = 0;
+	sha256_hex(&d->sha, hex);
+	origin_set_sha256(d->fd, hex);	/* best effort, as origin_set */
+	if (fsync(d->fd) != 0 && errno != EINVAL)
+		e = errno;
+	if (close(d->fd) != 0 && !e)
+		e = errno;
+	d->fd = -1;
+	if (!e && rename(d->part, d->final) != 0)
+		e = errno;
+	errno = e;
+	return e ? -1 : 0;
+}
+
+/* After one attempt: the row's result, and whether to try again (1: after
+ * a pause, 2: at once). */
+static int
+judge(struct dl *d, enum http_err e, const char *err, int *restarts)
+{
+	struct row *r = d->r;
+	if (e == HTTP_OK && d->fd < 0) {
+		set_error(r, VT_EX_PROTOCOL, "no response");
+		return 0;
 	}
-	free(final);
-	return skipped;
+	if (e == HTTP_OK) {
+		long long got = d->off + d->written;
+		if (d->expected >= 0 && got != d->expected) {
+			close(d->fd);
+			set_error(r, VT_EX_UNAVAILABLE, "got %lld of %lld bytes", got, d->expected);
+			return 1;
+		}
+		if (commit_part(d) != 0) {
+			set_error(r, VT_EX_CANTCREAT, "%s: %s", d->final, strerror(errno));
+			return 0;
+		}
+		free(r->status);
+		r->status = xstrdup("ok");
+		r->code = 0;
+		r->bytes = got;
+		return 0;
+	}
+	if (d->fd >= 0)
+		close(d->fd);
+	if (e == HTTP_ECALLBACK && d->why == D_SKIP) {
+		free(r->status);
+		r->status = xstrdup("skipped");
+		r->code = 0;
+		r->bytes = d->expected;
+		return 0;
+	}
+	if (e == HTTP_ECALLBACK && *restarts < 3 &&
+	    (d->why == D_RESTART || d->why == D_RESUME ||
+	     (d->why == D_STATUS && d->status == 416 && d->range_from > 0))) {
+		/* a range for another name, a .part to resume, or a stale one */
+		(*restarts)++;
+		return 2;
+	}
+	if (e == HTTP_ECALLBACK && d->why == D_STATUS) {
+		set_error(r, http_status_exit(d->status), "HTTP status %ld%s%s", d->status,
+			  *reason(d->status) ? " " : "", reason(d->status));
+		return 0;
+	}
+	if (e == HTTP_ECALLBACK && d->why == D_FILE) {
+		set_error(r, VT_EX_CANTCREAT, "%s: %s", d->part ? d->part : G.o->dir,
+			  strerror(d->file_errno));
+		return 0;
+	}
+	set_error(r, http_err_exit(e), "%s", err);
+	/* a transfer broken after some bytes: resume it */
+	return e == HTTP_ETRANSFER && d->written > 0;
+}
+
+/* The size of the .part of name to resume from, 0 for none. */
+static long
+part_size(const struct row *r, const char *name)
+{
+	struct stat st;
+	char *part = concat(G.o->dir, "/.", name, ".part", (char *)NULL);
+	enum fstate s = file_state(part, r->url, &st);
+	free(part);
+	return (s == F_OURS || s == F_UNRECORDED) && st.st_size > 0 ? (long)st.st_size : 0;
 }
 
 static void
 download(struct http_client *c, struct row *r)
 {
-	char *tent = NULL;
-	char *base = r->name_from ? fname_sanitize(xstrdup(r->name_from)) : need(fname_from_url(r->url));
+	/* the name a .part may have been left under, before any header */
+	char *hint = r->name_from ? fname_sanitize(xstrdup(r->name_from)) : need(fname_from_url(r->url));
 	bool no_range = false;	/* the next attempt starts from zero */
 	int restarts = 0;
-	struct stat st;
-
-	if (*base) {
-		tent = claim(base);
-		if (check_existing(c, r, tent)) {
-			free(base);
-			free(tent);
-			return;
-		}
-	}
-	free(base);
 
 	for (int attempt = 1;; attempt++) {
-		struct dl d = { .r = r, .tentative = tent, .fd = -1, .expected = -1 };
+		struct dl d = { .r = r, .hint = hint, .fd = -1, .expected = -1,
+				.may_resume = !no_range && restarts == 0 };
 		struct http_request rq = { .method = "GET", .url = r->url };
 		struct http_response resp;
 		char err[400];
 
-		if (tent && !no_range) {
-			char *part = concat(G.o->dir, "/.", tent, ".part", (char *)NULL);
-			if (stat(part, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
-				d.range_from = rq.range_from = (long)st.st_size;
-			free(part);
-		}
+		if (*hint && !no_range)
+			d.range_from = rq.range_from = part_size(r, hint);
 		memset(&resp, 0, sizeof resp);
 		enum http_err e = http_perform(c, &rq, on_headers, on_body, &d, &resp, err, sizeof err);
-		if (d.fd >= 0) {
-			if (e == HTTP_OK && fsync(d.fd) != 0 && errno != EINVAL) {
-				d.file_errno = errno;
-				d.why = D_FILE;
-				e = HTTP_ECALLBACK;
-			}
-			if (close(d.fd) != 0 && e == HTTP_OK) {
-				d.file_errno = errno;
-				d.why = D_FILE;
-				e = HTTP_ECALLBACK;
-			}
-		}
-		/* the name the next attempt resumes under */
+		int again = judge(&d, e, err, &restarts);
+		/* the next attempt asks for a range of the name this one had */
+		no_range = again == 2 && d.why != D_RESUME;
 		if (d.name) {
-			if (tent && strcmp(tent, d.name) != 0)
-				unclaim(tent);
-			free(tent);
-			tent = xstrdup(d.name);
-		}
-		bool retry = false, again = false;
-		no_range = false;
-		if (e == HTTP_OK) {
-			long long got = d.off + d.written;
-			if (d.expected >= 0 && got != d.expected) {
-				set_error(r, VT_EX_UNAVAILABLE, "got %lld of %lld bytes", got, d.expected);
-				retry = true;
-			} else if (rename(d.part, d.final) != 0) {
-				set_error(r, VT_EX_CANTCREAT, "%s: %s", d.final, strerror(errno));
-			} else {
-				free(r->status);
-				r->status = xstrdup("ok");
-				r->code = 0;
-				r->bytes = got;
-				r->path = xstrdup(d.final);
-			}
-		} else if (e == HTTP_ECALLBACK && d.why == D_SKIP) {
-			free(r->status);
-			r->status = xstrdup("skipped");
-			r->code = 0;
-			r->bytes = d.expected;
-			r->path = xstrdup(d.final);
-		} else if (e == HTTP_ECALLBACK && restarts < 2 &&
-			   (d.why == D_RESTART ||
-			    (d.why == D_STATUS && d.status == 416 && d.range_from > 0))) {
-			/* a range for another name, or a stale .part: from zero */
-			restarts++;
-			no_range = again = true;
-		} else if (e == HTTP_ECALLBACK && d.why == D_STATUS) {
-			set_error(r, http_status_exit(d.status), "HTTP status %ld", d.status);
-		} else if (e == HTTP_ECALLBACK && d.why == D_FILE) {
-			set_error(r, VT_EX_CANTCREAT, "%s: %s", d.part ? d.part : G.o->dir,
-				  strerror(d.file_errno));
-		} else {
-			set_error(r, http_err_exit(e), "%s", err);
-			/* a transfer broken after some bytes: resume it */
-			retry = e == HTTP_ETRANSFER && d.written > 0;
+			free(hint);
+			hint = xstrdup(d.name);
+			free(r->path);
+			r->path = d.final;
+			d.final = NULL;
 		}
 		http_response_free(&resp);
 		free(d.name);
 		free(d.final);
 		free(d.part);
-		if (again) {
+		if (again == 2) {
 			attempt--;
 			continue;
 		}
-		if (!retry || attempt >= MAX_ATTEMPTS)
+		if (!again || attempt >= MAX_ATTEMPTS)
 			break;
 		struct timespec ts = { 0, 250000000L * attempt };
 		nanosleep(&ts, NULL);
 	}
-	if (!r->path && tent)
-		r->path = concat(G.o->dir, "/", tent, (char *)NULL);
-	free(tent);
+	if (!r->path && *hint)
+		r->path = concat(G.o->dir, "/", hint, (char *)NULL);
+	free(hint);
 }
 
 /* ----------------------------------------------------------- workers */
@@ -520,12 +617,17 @@ host_locked(const char *h)
 	return &G.hosts[G.nhosts++];
 }
 
+/* The manifest rows done so far, in table order.  Once stdout fails (a
+ * reader gone: `vo-get | head -1`), nothing more is written to it and the
+ * downloads go on; main says so at the end. */
 static void
 print_locked(void)
 {
 	bool any = false;
 	while (G.next_print < G.nrows && G.rows[G.next_print].state == R_DONE) {
 		struct row *r = &G.rows[G.next_print++];
+		if (G.manifest_errno)
+			continue;
 		if (G.progress && !any)
 			fputs("\r\033[K", stderr);
 		any = true;
@@ -534,8 +636,24 @@ print_locked(void)
 			printf("%lld", r->bytes);
 		printf("\t%s\n", r->status ? r->status : "error: unknown");
 	}
-	if (any)
-		fflush(stdout);
+	if (any && (fflush(stdout) != 0 || ferror(stdout)))
+		G.manifest_errno = errno ? errno : EIO;
+}
+
+/* A failed row, on stderr too: "vo-get: URL: HTTP status 401 ...". */
+static void
+report_locked(const struct row *r)
+{
+	if (!r->code)
+		return;
+	char *url = need(http_redact_url(r->url));
+	const char *msg = r->status ? r->status : "error: unknown";
+	if (strncmp(msg, "error: ", 7) == 0)
+		msg += 7;
+	if (G.progress)
+		fputs("\r\033[K", stderr);
+	fprintf(stderr, "vo-get: %s: %s\n", url, msg);
+	free(url);
 }
 
 static void *
@@ -576,6 +694,7 @@ worker(void *arg)
 		host_locked(r->host)->active--;
 		r->state = R_DONE;
 		G.ndone++;
+		report_locked(r);
 		print_locked();
 		progress_locked(true);
 		pthread_cond_broadcast(&G.cv);
@@ -591,12 +710,14 @@ tbl_begin(void *ctx, const struct vot_table *t)
 {
 	struct opts *o = ctx;
 	const char *col = o->column ? o->column : "access_url";
-	G.url_col = G.name_col = -1;
+	G.url_col = G.name_col = G.len_col = -1;
 	for (size_t i = 0; i < t->nfields; i++) {
 		if (G.url_col < 0 && strcmp(t->fields[i].name, col) == 0)
 			G.url_col = (int)i;
 		if (o->name_from && G.name_col < 0 && strcmp(t->fields[i].name, o->name_from) == 0)
 			G.name_col = (int)i;
+		if (G.len_col < 0 && strcmp(t->fields[i].name, "content_length") == 0)
+			G.len_col = (int)i;	/* DataLink's */
 	}
 	if (G.url_col < 0) {
 		snprintf(G.msg, sizeof G.msg, "no column '%s' in the table%s", col,
@@ -634,6 +755,14 @@ tbl_row(void *ctx, const struct vot_table *t, const struct vot_cell *cells)
 			*p = ' ';
 	r->host = url_host(r->url);
 	r->bytes = -1;
+	r->want_size = -1;
+	if (G.len_col >= 0 && !cells[G.len_col].null) {
+		char *end;
+		errno = 0;
+		long long v = strtoll(cells[G.len_col].s, &end, 10);
+		if (!errno && end != cells[G.len_col].s && !*end && v >= 0)
+			r->want_size = v;
+	}
 	if (G.name_col >= 0 && !cells[G.name_col].null && *cells[G.name_col].s)
 		r->name_from = xstrdup(cells[G.name_col].s);
 	return 0;
@@ -769,8 +898,12 @@ main(int argc, char **argv)
 			errx(VT_EX_SOFTWARE, "cannot set up the HTTP client (out of memory?)");
 
 	G.progress = isatty(2) && G.nrows > 0;
+	/* a reader of the manifest that goes away must not stop the
+	 * downloads: EPIPE instead of the signal */
+	signal(SIGPIPE, SIG_IGN);
 	printf("url\tpath\tbytes\tstatus\n");
-	fflush(stdout);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		G.manifest_errno = errno ? errno : EIO;
 
 	pthread_t *th = xmalloc(nclients * sizeof *th);
 	size_t started = 0;
@@ -803,13 +936,19 @@ main(int argc, char **argv)
 	for (size_t i = 0; i < G.nhosts; i++)
 		free(G.hosts[i].host);
 	for (size_t i = 0; i < G.nclaimed; i++)
-		free(G.claimed[i]);
+		free(G.claimed[i].name);
 	free(G.hosts);
 	free(G.claimed);
 	free(G.rows);
 	free(clients);
 	free(th);
-	if (fflush(stdout) != 0 || ferror(stdout))
-		errx(VT_EX_IOERR, "stdout: write error");
+	if (!G.manifest_errno && (fflush(stdout) != 0 || ferror(stdout)))
+		G.manifest_errno = errno ? errno : EIO;
+	if (G.manifest_errno) {
+		warnx("stdout: %s: the manifest is incomplete (the downloads were all tried)",
+		      strerror(G.manifest_errno));
+		if (!code)
+			code = VT_EX_IOERR;
+	}
 	return code;
 }

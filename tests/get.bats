@@ -142,8 +142,10 @@ print(sum(1 for l in open(sys.argv[1]) if json.loads(l)["method"] == sys.argv[2]
 @test "get: a broken transfer leaves a .part, no file, and fails" {
 	printf 'access_url\n%s\n%s\n' "$a_URL/truncate?bytes=1000&file=f2.bin" \
 		"$a_URL/files/f1.txt" >b.tsv
-	run get -d out b.tsv
+	run --separate-stderr get -d out b.tsv
 	[ "$status" -eq 69 ]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ "$stderr" == "vo-get: $a_URL/truncate?bytes=1000&file=f2.bin: "*bytes* ]]
 	[[ "$(cut -f4 <<<"${lines[1]}")" == "error: "* ]]
 	[ "$(cut -f4 <<<"${lines[2]}")" = ok ]
 	[ ! -e out/truncate ]
@@ -181,24 +183,28 @@ print(sum(1 for l in open(sys.argv[1]) if json.loads(l)["method"] == sys.argv[2]
 	run get -d out r.tsv
 	[ "$status" -eq 0 ]
 	[ "$(fs_header "$a_LOG" 1 Range)" = "bytes=15-" ]
-	cmp out/flaky "$FS_DIR/f1.txt"
+	cmp out/flaky.txt "$FS_DIR/f1.txt"	# text/plain: the extension added
 }
 
 @test "get: 503 then success is retried" {
 	printf 'access_url\n%s\n' "$a_URL/flaky?key=get503&fail=2&status=503&retry_after=0&file=f1.txt" >r.tsv
 	run get -d out r.tsv
 	[ "$status" -eq 0 ]
-	cmp out/flaky "$FS_DIR/f1.txt"
+	cmp out/flaky.txt "$FS_DIR/f1.txt"	# text/plain: the extension added
 	[ "$(fs_requests "$a_LOG" /flaky)" -eq 3 ]
 }
 
 @test "get: HTTP errors and unreachable hosts are rows; the rest is downloaded" {
 	printf 'access_url\n%s\n%s\n%s\n' "http://127.0.0.1:1/nothing.fits" \
 		"$a_URL/files/missing.fits" "$a_URL/files/f1.txt" >r.tsv
-	run get -d out --timeout 20 r.tsv
+	run --separate-stderr get -d out --timeout 20 r.tsv
 	[ "$status" -eq 69 ]
 	[[ "$(cut -f4 <<<"${lines[1]}")" == "error: "* ]]
-	[ "$(cut -f4 <<<"${lines[2]}")" = "error: HTTP status 404" ]
+	[ "$(cut -f4 <<<"${lines[2]}")" = "error: HTTP status 404 Not Found" ]
+	# each failure on stderr too, one line each
+	[ "${#stderr_lines[@]}" -eq 2 ]
+	[[ "$stderr" == *"vo-get: http://127.0.0.1:1/nothing.fits: "* ]]
+	[[ "$stderr" == *"vo-get: $a_URL/files/missing.fits: HTTP status 404 Not Found"* ]]
 	[ "$(cut -f4 <<<"${lines[3]}")" = ok ]
 	cmp out/f1.txt "$FS_DIR/f1.txt"
 	[ ! -e out/missing.fits ]
@@ -210,7 +216,7 @@ print(sum(1 for l in open(sys.argv[1]) if json.loads(l)["method"] == sys.argv[2]
 		"$a_URL/redirect?to=$b_URL/files/f2.bin" >r.tsv
 	run get -j 1 -d out --token-file "$T/token" r.tsv
 	[ "$status" -eq 0 ]
-	cmp out/auth "$FS_DIR/f1.txt"
+	cmp out/auth.txt "$FS_DIR/f1.txt"
 	cmp out/f2.bin "$FS_DIR/f2.bin"
 	[ "$(fs_header "$a_LOG" 1 Authorization)" = "Bearer $TOKEN" ]
 	[ "$(fs_header "$a_LOG" 2 Authorization)" = "Bearer $TOKEN" ]
