@@ -221,14 +221,24 @@ finish(const struct opts *o, struct tabout *t, const struct vot_doc *d, const ch
 	return 0;
 }
 
+/* An error decided while writing: about the data (a value the output
+ * cannot carry), named with the input, or about the command line. */
+static int
+output_failed(const struct tabout *t, const char *inname)
+{
+	if (t->code == VT_EX_DATAERR)
+		warnx("%s: %s", inname, t->msg);
+	else
+		warnx("%s", t->msg);
+	return t->code;
+}
+
 /* The error of a stopped parse: a callback's own, or the parser's. */
 static int
 parse_failed(struct tabout *t, struct vot_parser *p, enum vot_err e, const char *inname)
 {
-	if (e == VOT_ECALLBACK && t->code) {
-		warnx("%s", t->msg);
-		return t->code;
-	}
+	if (e == VOT_ECALLBACK && t->code)
+		return output_failed(t, inname);
 	warnx("%s: %s", inname, vot_parser_errmsg(p));
 	return vot_exit(e);
 }
@@ -306,10 +316,8 @@ convert_text(const struct opts *o, struct tabout *t, int fd, const char *inname,
 	enum vot_err e = tin_read(fd, first, firstlen, o->input == IN_CSV ? TIN_CSV : TIN_TSV,
 				  &to, &h, msg, sizeof msg);
 	if (e) {
-		if (e == VOT_ECALLBACK && t->code) {
-			warnx("%s", t->msg);
-			return t->code;
-		}
+		if (e == VOT_ECALLBACK && t->code)
+			return output_failed(t, inname);
 		warnx("%s: %s", inname, msg);
 		return vot_exit(e);
 	}

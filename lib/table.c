@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,11 +32,15 @@ static const unsigned char json_special[256] = {
 	CTL8(0), CTL8(8), CTL8(16), CTL8(24), ['"'] = 1, ['\\'] = 1,
 };
 
-/* XML: markup characters and the control characters (those but TAB, LF
- * and CR are not allowed in XML 1.0 at all). */
+/* XML: markup characters, the control characters (those but TAB, LF
+ * and CR are not allowed in XML 1.0 at all), and every non-ASCII byte (to
+ * be checked as UTF-8). */
+#define HI16(b) CTL8(b), CTL8(b + 8)
 static const unsigned char xml_special[256] = {
 	CTL8(0), CTL8(8), CTL8(16), CTL8(24),
 	['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 1,
+	HI16(0x80), HI16(0x90), HI16(0xa0), HI16(0xb0),
+	HI16(0xc0), HI16(0xd0), HI16(0xe0), HI16(0xf0),
 };
 
 struct tw {
@@ -58,6 +63,13 @@ struct tw {
 	size_t *keyoff;		/* ncols + 1 offsets into keys */
 	/* VOTable: INFOs already written, to copy only the later ones. */
 	size_t res_infos, doc_infos;
+	/* VOTable: what is being written, for the message of a value that
+	 * is not UTF-8 or not allowed in XML: a row's column, or metadata */
+	unsigned long rows;	/* rows begun */
+	size_t col;		/* output column of the cell being written */
+	bool in_row;
+	char where[96];		/* the metadata being written */
+	char err[256];		/* the first such value, "" if none */
 };
 
 int
@@ -197,17 +209,122 @@ json_put_string(struct outbuf *ob, const char *s, size_t len)
 	ob_putc(ob, '"');
 }
 
-static void
-xml_put(struct outbuf *ob, const char *s, size_t len)
+/* The length of the UTF-8 sequence at s (at most n bytes) if it is one
+ * character XML 1.0 allows (not a surrogate, U+FFFE or U+FFFF), else 0. */
+static size_t
+utf8_xml_char(const unsigned char *s, size_t n)
 {
+	unsigned char c = s[0];
+	size_t len;
+	unsigned char lo = 0x80, hi = 0xbf;	/* bounds of the second byte */
+
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2;
+	else if (c >= 0xe0 && c <= 0xef) {
+		len = 3;
+		if (c == 0xe0)
+			lo = 0xa0;	/* no overlong forms */
+		else if (c == 0xed)
+			hi = 0x9f;	/* no surrogates */
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4;
+		if (c == 0xf0)
+			lo = 0x90;
+		else if (c == 0xf4)
+			hi = 0x8f;	/* nothing beyond U+10FFFF */
+	} else
+		return 0;
+	if (n < len || s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < len; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	if (c == 0xef && s[1] == 0xbf && (s[2] == 0xbe || s[2] == 0xbf))
+		return 0;	/* U+FFFE, U+FFFF */
+	return len;
+}
+
+/* Say which metadata element is being written, for xml_refuse. */
+/* name for a message: at most max bytes, what is not printable ASCII or
+ * a character XML allows as '?'. */
+static void
+printable(char *out, size_t outlen, const char *name, size_t max)
+{
+	size_t o = 0;
+	for (const char *p = name; *p && o + 5 < outlen && o < max; ) {
+		unsigned char c = (unsigned char)*p;
+		size_t n = c >= 0x80 ? utf8_xml_char((const unsigned char *)p, strlen(p)) : 1;
+		if (n == 0 || c < 0x20 || c == 0x7f) {
+			out[o++] = '?';
+			p++;
+		} else {
+			memcpy(out + o, p, n);
+			o += n;
+			p += n;
+		}
+	}
+	out[o] = '\0';
+}
+
+/* Say which metadata element is being written, for xml_refuse. */
+static void
+xml_where(struct tw *w, const char *elem, const char *name)
+{
+	char n[72];
+	printable(n, sizeof n, name ? name : "", 60);
+	snprintf(w->where, sizeof w->where, "%s%s%s%s", elem, name ? " '" : "", n,
+	    name ? "'" : "");
+}
+
+/* Note the first value XML cannot hold (what says why), with where it is. */
+static void
+xml_refuse(struct tw *w, const char *what)
+{
+	if (w->err[0])
+		return;
+	if (w->in_row) {
+		const char *name = w->t->fields[w->cols[w->col]].name;
+		char n[96];
+		printable(n, sizeof n, name ? name : "", 80);
+		snprintf(w->err, sizeof w->err, "row %lu, column '%s': %s", w->rows, n, what);
+	} else {
+		snprintf(w->err, sizeof w->err, "%s: %s", w->where[0] ? w->where :
+		    "the table's metadata", what);
+	}
+}
+
+/* Text as XML character data or attribute value.  A byte that is not
+ * part of valid UTF-8, or a character XML 1.0 does not allow (a control
+ * character but TAB, LF and CR), is written as U+FFFD, so the document
+ * stays well-formed, and refused: tw_error() tells. */
+static void
+xml_put(struct tw *w, const char *s, size_t len)
+{
+	struct outbuf *ob = w->ob;
 	const char *end = s + len;
 	while (s < end) {
 		const char *p = s;
-		while (p < end && !xml_special[(unsigned char)*p])
-			p++;
+		while (p < end) {
+			unsigned char c = (unsigned char)*p;
+			size_t n;
+			if (!xml_special[c])
+				p++;
+			else if (c >= 0x80 && (n = utf8_xml_char((const unsigned char *)p,
+			    (size_t)(end - p))) > 0)
+				p += n;
+			else
+				break;
+		}
 		ob_write(ob, s, (size_t)(p - s));
 		if (p == end)
 			break;
+		unsigned char c = (unsigned char)*p;
+		char why[96];
+		if (c >= 0x80)
+			snprintf(why, sizeof why, "not valid UTF-8 (byte 0x%02X)", c);
+		else
+			snprintf(why, sizeof why, "control character U+%04X, which XML 1.0 "
+			    "does not allow", c);
 		switch (*p) {
 		case '&': ob_write(ob, "&amp;", 5); break;
 		case '<': ob_write(ob, "&lt;", 4); break;
@@ -218,16 +335,18 @@ xml_put(struct outbuf *ob, const char *s, size_t len)
 		case '\t': ob_write(ob, "&#9;", 4); break;
 		case '\n': ob_write(ob, "&#10;", 5); break;
 		case '\r': ob_write(ob, "&#13;", 5); break;
-		default: ob_write(ob, "\xef\xbf\xbd", 3);	/* U+FFFD */
+		default:
+			xml_refuse(w, why);
+			ob_write(ob, "\xef\xbf\xbd", 3);	/* U+FFFD */
 		}
 		s = p + 1;
 	}
 }
 
 static void
-xml_puts(struct outbuf *ob, const char *s)
+xml_puts(struct tw *w, const char *s)
 {
-	xml_put(ob, s, strlen(s));
+	xml_put(w, s, strlen(s));
 }
 
 /* ---- JSON values ------------------------------------------------------- */
@@ -446,27 +565,32 @@ json_cell(struct outbuf *ob, const struct vot_field *f, const struct vot_cell *c
 /* ---- VOTable pieces ---------------------------------------------------- */
 
 static void
-xml_attr(struct outbuf *ob, const char *name, const char *value)
+xml_attr(struct tw *w, const char *name, const char *value)
 {
+	struct outbuf *ob = w->ob;
+
 	if (!value)
 		return;
 	ob_putc(ob, ' ');
 	ob_puts(ob, name);
 	ob_write(ob, "=\"", 2);
-	xml_puts(ob, value);
+	xml_puts(w, value);
 	ob_putc(ob, '"');
 }
 
 static void
-xml_info(struct outbuf *ob, const struct vot_info *in)
+xml_info(struct tw *w, const struct vot_info *in)
 {
+	struct outbuf *ob = w->ob;
+
+	xml_where(w, "INFO", in->name);
 	ob_puts(ob, "<INFO");
-	xml_attr(ob, "ID", in->id);
-	xml_attr(ob, "name", in->name ? in->name : "");
-	xml_attr(ob, "value", in->value ? in->value : "");
+	xml_attr(w, "ID", in->id);
+	xml_attr(w, "name", in->name ? in->name : "");
+	xml_attr(w, "value", in->value ? in->value : "");
 	if (in->content && *in->content) {
 		ob_putc(ob, '>');
-		xml_puts(ob, in->content);
+		xml_puts(w, in->content);
 		ob_puts(ob, "</INFO>\n");
 	} else {
 		ob_puts(ob, "/>\n");
@@ -474,37 +598,42 @@ xml_info(struct outbuf *ob, const struct vot_info *in)
 }
 
 static void
-xml_option(struct outbuf *ob, const struct vot_option *o)
+xml_option(struct tw *w, const struct vot_option *o)
 {
+	struct outbuf *ob = w->ob;
+
 	ob_puts(ob, "<OPTION");
-	xml_attr(ob, "name", o->name);
-	xml_attr(ob, "value", o->value ? o->value : "");
+	xml_attr(w, "name", o->name);
+	xml_attr(w, "value", o->value ? o->value : "");
 	ob_puts(ob, "/>");
 }
 
 static void
-xml_field(struct outbuf *ob, const char *elem, const struct vot_field *f)
+xml_field(struct tw *w, const char *elem, const struct vot_field *f)
 {
+	struct outbuf *ob = w->ob;
+
 	const char *datatype = f->datatype ? f->datatype :
 	    f->type != VOT_UNKNOWN ? vot_type_name(f->type) : "char";
+	xml_where(w, elem, f->name);
 	ob_putc(ob, '<');
 	ob_puts(ob, elem);
-	xml_attr(ob, "name", f->name ? f->name : "");
-	xml_attr(ob, "ID", f->id);
-	xml_attr(ob, "datatype", datatype);
+	xml_attr(w, "name", f->name ? f->name : "");
+	xml_attr(w, "ID", f->id);
+	xml_attr(w, "datatype", datatype);
 	/* A char FIELD without arraysize holds one character: say "*"
 	 * when the source did not say, so values are not truncated. */
-	xml_attr(ob, "arraysize", f->arraysize ? f->arraysize :
+	xml_attr(w, "arraysize", f->arraysize ? f->arraysize :
 	    !f->datatype && f->type == VOT_UNKNOWN ? "*" : NULL);
-	xml_attr(ob, "precision", f->precision);
-	xml_attr(ob, "width", f->width);
-	xml_attr(ob, "unit", f->unit);
-	xml_attr(ob, "ucd", f->ucd);
-	xml_attr(ob, "utype", f->utype);
-	xml_attr(ob, "xtype", f->xtype);
-	xml_attr(ob, "ref", f->ref);
+	xml_attr(w, "precision", f->precision);
+	xml_attr(w, "width", f->width);
+	xml_attr(w, "unit", f->unit);
+	xml_attr(w, "ucd", f->ucd);
+	xml_attr(w, "utype", f->utype);
+	xml_attr(w, "xtype", f->xtype);
+	xml_attr(w, "ref", f->ref);
 	if (f->value || strcmp(elem, "PARAM") == 0)
-		xml_attr(ob, "value", f->value ? f->value : "");
+		xml_attr(w, "value", f->value ? f->value : "");
 	const struct vot_values *v = &f->values;
 	bool values = v->null || v->min || v->max || v->noptions;
 	if (!f->description && !values) {
@@ -514,30 +643,30 @@ xml_field(struct outbuf *ob, const char *elem, const struct vot_field *f)
 	ob_puts(ob, ">\n");
 	if (f->description) {
 			ob_puts(ob, "  <DESCRIPTION>");
-		xml_puts(ob, f->description);
+		xml_puts(w, f->description);
 		ob_puts(ob, "</DESCRIPTION>\n");
 	}
 	if (values) {
 			ob_puts(ob, "  <VALUES");
-		xml_attr(ob, "null", v->null);
+		xml_attr(w, "null", v->null);
 		if (!v->min && !v->max && !v->noptions) {
 			ob_puts(ob, "/>\n");
 		} else {
 			ob_puts(ob, ">");
 			if (v->min) {
 				ob_puts(ob, "<MIN");
-				xml_attr(ob, "value", v->min);
-				xml_attr(ob, "inclusive", v->min_inclusive ? "yes" : "no");
+				xml_attr(w, "value", v->min);
+				xml_attr(w, "inclusive", v->min_inclusive ? "yes" : "no");
 				ob_puts(ob, "/>");
 			}
 			if (v->max) {
 				ob_puts(ob, "<MAX");
-				xml_attr(ob, "value", v->max);
-				xml_attr(ob, "inclusive", v->max_inclusive ? "yes" : "no");
+				xml_attr(w, "value", v->max);
+				xml_attr(w, "inclusive", v->max_inclusive ? "yes" : "no");
 				ob_puts(ob, "/>");
 			}
 			for (size_t i = 0; i < v->noptions; i++)
-				xml_option(ob, &v->options[i]);
+				xml_option(w, &v->options[i]);
 			ob_puts(ob, "</VALUES>\n");
 		}
 	}
@@ -547,42 +676,48 @@ xml_field(struct outbuf *ob, const char *elem, const struct vot_field *f)
 }
 
 static void
-xml_group(struct outbuf *ob, const struct vot_group *g)
+xml_group(struct tw *w, const struct vot_group *g)
 {
+	struct outbuf *ob = w->ob;
+
+	xml_where(w, "GROUP", g->name);
 	ob_puts(ob, "<GROUP");
-	xml_attr(ob, "ID", g->id);
-	xml_attr(ob, "name", g->name);
-	xml_attr(ob, "ref", g->ref);
-	xml_attr(ob, "ucd", g->ucd);
-	xml_attr(ob, "utype", g->utype);
+	xml_attr(w, "ID", g->id);
+	xml_attr(w, "name", g->name);
+	xml_attr(w, "ref", g->ref);
+	xml_attr(w, "ucd", g->ucd);
+	xml_attr(w, "utype", g->utype);
 	ob_puts(ob, ">\n");
 	if (g->description) {
 		ob_puts(ob, "<DESCRIPTION>");
-		xml_puts(ob, g->description);
+		xml_puts(w, g->description);
 		ob_puts(ob, "</DESCRIPTION>\n");
 	}
 	for (size_t i = 0; i < g->nparams; i++)
-		xml_field(ob, "PARAM", &g->params[i]);
+		xml_field(w, "PARAM", &g->params[i]);
 	for (size_t i = 0; i < g->ngroups; i++)
-		xml_group(ob, &g->groups[i]);
+		xml_group(w, &g->groups[i]);
 	ob_puts(ob, "</GROUP>\n");
 }
 
 static void
-xml_meta_resource(struct outbuf *ob, const struct vot_resource *r)
+xml_meta_resource(struct tw *w, const struct vot_resource *r)
 {
+	struct outbuf *ob = w->ob;
+
+	xml_where(w, "RESOURCE", r->name);
 	ob_puts(ob, "<RESOURCE");
-	xml_attr(ob, "ID", r->id);
-	xml_attr(ob, "name", r->name);
-	xml_attr(ob, "type", r->type);
-	xml_attr(ob, "utype", r->utype);
+	xml_attr(w, "ID", r->id);
+	xml_attr(w, "name", r->name);
+	xml_attr(w, "type", r->type);
+	xml_attr(w, "utype", r->utype);
 	ob_puts(ob, ">\n");
 	for (size_t i = 0; i < r->ninfos; i++)
-		xml_info(ob, &r->infos[i]);
+		xml_info(w, &r->infos[i]);
 	for (size_t i = 0; i < r->ngroups; i++)
-		xml_group(ob, &r->groups[i]);
+		xml_group(w, &r->groups[i]);
 	for (size_t i = 0; i < r->nparams; i++)
-		xml_field(ob, "PARAM", &r->params[i]);
+		xml_field(w, "PARAM", &r->params[i]);
 	ob_puts(ob, "</RESOURCE>\n");
 }
 
@@ -605,34 +740,35 @@ votable_begin(struct tw *w, const struct vot_doc *doc)
 	    "<VOTABLE version=\"1.4\" xmlns=\"http://www.ivoa.net/xml/VOTable/v1.3\">\n");
 	w->doc_infos = doc ? doc->ninfos : 0;
 	for (size_t i = 0; doc && i < doc->nparams; i++)
-		xml_field(ob, "PARAM", &doc->params[i]);
+		xml_field(w, "PARAM", &doc->params[i]);
 	for (size_t i = 0; i < w->doc_infos; i++)
-		xml_info(ob, &doc->infos[i]);
+		xml_info(w, &doc->infos[i]);
 	ob_puts(ob, "<RESOURCE type=\"results\">\n");
 	/* The INFOs so far are those before the table (QUERY_STATUS=OK...);
 	 * any that the parser adds later are written by tw_end. */
 	w->res_infos = r ? r->ninfos : 0;
 	for (size_t i = 0; i < w->res_infos; i++)
-		xml_info(ob, &r->infos[i]);
+		xml_info(w, &r->infos[i]);
 	for (size_t i = 0; r && i < r->nparams; i++)
-		xml_field(ob, "PARAM", &r->params[i]);
+		xml_field(w, "PARAM", &r->params[i]);
+	xml_where(w, "TABLE", t->name);
 	ob_puts(ob, "<TABLE");
-	xml_attr(ob, "ID", t->id);
-	xml_attr(ob, "name", t->name);
-	xml_attr(ob, "ucd", t->ucd);
-	xml_attr(ob, "utype", t->utype);
+	xml_attr(w, "ID", t->id);
+	xml_attr(w, "name", t->name);
+	xml_attr(w, "ucd", t->ucd);
+	xml_attr(w, "utype", t->utype);
 	ob_puts(ob, ">\n");
 	if (t->description) {
 		ob_puts(ob, "<DESCRIPTION>");
-		xml_puts(ob, t->description);
+		xml_puts(w, t->description);
 		ob_puts(ob, "</DESCRIPTION>\n");
 	}
 	for (size_t i = 0; i < t->ninfos; i++)
-		xml_info(ob, &t->infos[i]);
+		xml_info(w, &t->infos[i]);
 	for (size_t i = 0; i < t->nparams; i++)
-		xml_field(ob, "PARAM", &t->params[i]);
+		xml_field(w, "PARAM", &t->params[i]);
 	for (size_t i = 0; i < w->ncols; i++)
-		xml_field(ob, "FIELD", &t->fields[w->cols[i]]);
+		xml_field(w, "FIELD", &t->fields[w->cols[i]]);
 	ob_puts(ob, "<DATA><TABLEDATA>\n");
 }
 
@@ -644,16 +780,16 @@ votable_end(struct tw *w, const struct vot_doc *doc)
 
 	ob_puts(ob, "</TABLEDATA></DATA>\n</TABLE>\n");
 	for (size_t i = w->res_infos; r && i < r->ninfos; i++)
-		xml_info(ob, &r->infos[i]);
+		xml_info(w, &r->infos[i]);
 	ob_puts(ob, "</RESOURCE>\n");
 	/* Service descriptors (DataLink, SODA) refer to the table's columns:
 	 * without them a result written here could not be followed up. */
 	for (size_t i = 0; doc && i < doc->nresources; i++)
 		if (&doc->resources[i] != r && doc->resources[i].type &&
 		    !strcmp(doc->resources[i].type, "meta"))
-			xml_meta_resource(ob, &doc->resources[i]);
+			xml_meta_resource(w, &doc->resources[i]);
 	for (size_t i = w->doc_infos; doc && i < doc->ninfos; i++)
-		xml_info(ob, &doc->infos[i]);
+		xml_info(w, &doc->infos[i]);
 	ob_puts(ob, "</VOTABLE>\n");
 }
 
@@ -710,6 +846,8 @@ tw_begin(struct tw *w, const struct vot_doc *doc, const struct vot_table *t,
 	w->keys = NULL;
 	w->keyoff = NULL;
 	w->t = t;
+	w->rows = 0;
+	w->err[0] = '\0';
 	w->ncols = cols ? ncols : t->nfields;
 	free(w->text);
 	free(w->plain);
@@ -886,6 +1024,8 @@ tw_row(struct tw *w, const struct vot_cell *cells)
 		ob_write(ob, n > 0 ? "}\n" : "{}\n", n > 0 ? 2 : 3);
 		break;
 	case TW_VOTABLE:
+		w->rows++;
+		w->in_row = true;
 		ob_write(ob, "<TR>", 4);
 		for (size_t i = 0; i < n; i++) {
 			const struct vot_cell *c = &cells[cols[i]];
@@ -894,10 +1034,12 @@ tw_row(struct tw *w, const struct vot_cell *cells)
 				continue;
 			}
 			ob_write(ob, "<TD>", 4);
-			xml_put(ob, c->s, c->len);
+			w->col = i;
+			xml_put(w, c->s, c->len);
 			ob_write(ob, "</TD>", 5);
 		}
 		ob_write(ob, "</TR>\n", 6);
+		w->in_row = false;
 		break;
 	}
 }
@@ -907,5 +1049,11 @@ tw_end(struct tw *w, const struct vot_doc *doc)
 {
 	if (w->f == TW_VOTABLE && w->t)
 		votable_end(w, doc);
-	return w->ob->err ? -1 : 0;
+	return w->ob->err || w->err[0] ? -1 : 0;
+}
+
+const char *
+tw_error(const struct tw *w)
+{
+	return w->err[0] ? w->err : NULL;
 }

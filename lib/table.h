@@ -33,8 +33,16 @@ int tw_begin(struct tw *w, const struct vot_doc *doc, const struct vot_table *t,
 /* cells is indexed by input column, as delivered by the parser. */
 void tw_row(struct tw *w, const struct vot_cell *cells);
 /* End the table; the VOTable writer copies INFOs of doc that came after
- * the table (e.g. QUERY_STATUS=OVERFLOW). */
+ * the table (e.g. QUERY_STATUS=OVERFLOW).  -1 on a write error or if
+ * tw_error() has something to say. */
 int tw_end(struct tw *w, const struct vot_doc *doc);
+/* VOTable only: text XML cannot carry, in a value or in the metadata (bytes
+ * that are not UTF-8, a control character but TAB, LF and CR, U+FFFE,
+ * U+FFFF) is refused.  It is written as U+FFFD, so the document stays
+ * well-formed, and the first such value is described here ("row 3, column
+ * 'name': not valid UTF-8 (byte 0xE9)", "FIELD 'x': ..."); NULL if none
+ * since tw_begin.  Callers stop and fail (vo-tools exit 65). */
+const char *tw_error(const struct tw *w);
 void tw_free(struct tw *w);
 
 /* TSV escaping of one value: tab, newline, CR and backslash become

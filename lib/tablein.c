@@ -26,6 +26,7 @@ struct reader {
 	int fd;
 	char *buf;
 	size_t start, end, cap;
+	size_t max;		/* the longest line accepted */
 	bool eof;
 	unsigned long lineno;	/* of the line last returned */
 };
@@ -39,6 +40,7 @@ struct span {
 struct record {
 	char *text;
 	size_t len, cap;
+	size_t limit;		/* text may not grow beyond: the record limit + 1 */
 	struct span *f;
 	size_t n, fcap;
 	unsigned long lineno;	/* where the record starts */
@@ -89,8 +91,9 @@ fail_nomem(struct tin *in)
 /* ---- input ------------------------------------------------------------- */
 
 /* The next line without its '\n' (a trailing CR is left to the caller):
- * 1, or 0 at end of input, or -1 on error (errno set).  The line stays
- * valid until the next call. */
+ * 1, or 0 at end of input, or -1 on error (errno set; EFBIG for a line
+ * longer than r->max).  The line stays valid until the next call.  The
+ * buffer never grows beyond r->max + 3 bytes (or the prefix). */
 static int
 rd_line(struct reader *r, const char **line, size_t *len)
 {
@@ -98,21 +101,23 @@ rd_line(struct reader *r, const char **line, size_t *len)
 	for (;;) {
 		char *nl = r->end > scanned ?
 		    memchr(r->buf + scanned, '\n', r->end - scanned) : NULL;
-		if (nl) {
-			*line = r->buf + r->start;
-			*len = (size_t)(nl - *line);
-			r->start = (size_t)(nl - r->buf) + 1;
-			r->lineno++;
-			return 1;
-		}
-		if (r->eof) {
-			if (r->start == r->end)
+		if (nl || r->eof) {
+			if (!nl && r->start == r->end)
 				return 0;
 			*line = r->buf + r->start;
-			*len = r->end - r->start;
-			r->start = r->end;
+			*len = nl ? (size_t)(nl - *line) : r->end - r->start;
+			r->start = nl ? (size_t)(nl - r->buf) + 1 : r->end;
 			r->lineno++;
+			if (*len > r->max + (*len > 0 && (*line)[*len - 1] == '\r')) {
+				errno = EFBIG;
+				return -1;
+			}
 			return 1;
+		}
+		if (r->end - r->start > r->max + 1) {
+			r->lineno++;	/* the line that is too long */
+			errno = EFBIG;
+			return -1;
 		}
 		/* Make room at the end: move the partial line to the front,
 		 * or grow for a line longer than the buffer. */
@@ -123,7 +128,10 @@ rd_line(struct reader *r, const char **line, size_t *len)
 		}
 		scanned = r->end;
 		if (r->end == r->cap) {
+			/* at most the longest line, its CR and LF, and a byte */
 			size_t ncap = r->cap ? r->cap * 2 : 1 << 16;
+			if (ncap > r->max + 3)
+				ncap = r->cap < r->max + 3 ? r->max + 3 : r->cap * 2;
 			char *nb = realloc(r->buf, ncap);
 			if (!nb)
 				return -1;
@@ -144,14 +152,22 @@ rd_line(struct reader *r, const char **line, size_t *len)
 
 /* ---- records ----------------------------------------------------------- */
 
+/* Room for n more bytes: -1 with errno EFBIG beyond rec->limit, ENOMEM
+ * if out of memory. */
 static int
 rec_reserve(struct record *rec, size_t n)
 {
 	if (rec->cap - rec->len >= n)
 		return 0;
+	if (rec->limit && n > rec->limit - rec->len) {
+		errno = EFBIG;
+		return -1;
+	}
 	size_t ncap = rec->cap ? rec->cap : 1024;
 	while (ncap - rec->len < n)
 		ncap *= 2;
+	if (rec->limit && ncap > rec->limit)
+		ncap = rec->limit;
 	char *nt = realloc(rec->text, ncap);
 	if (!nt)
 		return -1;
@@ -163,6 +179,8 @@ rec_reserve(struct record *rec, size_t n)
 static int
 rec_append(struct record *rec, const char *s, size_t n)
 {
+	if (n == 0)
+		return 0;	/* and no memcpy to a buffer not made yet */
 	if (rec_reserve(rec, n) < 0)
 		return -1;
 	memcpy(rec->text + rec->len, s, n);
@@ -520,6 +538,22 @@ make_cells(struct tin *in)
 	}
 }
 
+/* The error of a failed read or parse (errno set), for the line at or
+ * after lineno. */
+static enum vot_err
+fail_input(struct tin *in, unsigned long lineno)
+{
+	if (errno == ENOMEM)
+		return fail_nomem(in);
+	if (errno == EFBIG && in->rd.max % (1 << 20) == 0)
+		return fail(in, VOT_EDATA, "line %lu: a record longer than %zu MiB "
+		    "(the limit of one TSV or CSV record)", lineno, in->rd.max >> 20);
+	if (errno == EFBIG)
+		return fail(in, VOT_EDATA, "line %lu: a record longer than %zu bytes "
+		    "(the limit of one TSV or CSV record)", lineno, in->rd.max);
+	return fail(in, VOT_EDATA, "read: %s", strerror(errno));
+}
+
 /* Next record into in->rec: 1, 0 at end of input, or an error (< 0, the
  * message in errbuf, returned as -(enum vot_err)). */
 static int
@@ -531,7 +565,7 @@ next_record(struct tin *in, const char *line, size_t len)
 	if (!line) {
 		int got = rd_line(&in->rd, &line, &len);
 		if (got < 0)
-			return -(int)fail(in, VOT_EDATA, "read: %s", strerror(errno));
+			return -(int)fail_input(in, in->rd.lineno);
 		if (got == 0)
 			return 0;
 	}
@@ -542,8 +576,7 @@ next_record(struct tin *in, const char *line, size_t len)
 		return -(int)fail(in, VOT_EDATA, "line %lu: quoted field not closed",
 		    rec->lineno);
 	if (rc < 0)
-		return errno == ENOMEM ? -(int)fail_nomem(in) :
-		    -(int)fail(in, VOT_EDATA, "read: %s", strerror(errno));
+		return -(int)fail_input(in, rec->lineno);
 	if (in->t.nfields && rec->n != in->t.nfields)
 		return -(int)fail(in, VOT_EDATA, "line %lu: %zu fields, expected %zu",
 		    rec->lineno, rec->n, in->t.nfields);
@@ -577,7 +610,7 @@ read_header(struct tin *in, bool *all_meta)
 		in->meta[in->nmeta++] = m;
 	}
 	if (got < 0)
-		return fail(in, VOT_EDATA, "read: %s", strerror(errno));
+		return fail_input(in, in->rd.lineno);
 	if (got == 0)
 		return fail(in, VOT_EDATA, "no header row");
 	int rc = next_record(in, line, len);
@@ -750,7 +783,7 @@ tin_read(int fd, const char *prefix, size_t prefixlen, enum tin_format f,
 	struct tin in = {
 		.f = f,
 		.null_str = o && o->null_str ? o->null_str : "",
-		.rd = {.fd = fd},
+		.rd = {.fd = fd, .max = o && o->max_record ? o->max_record : TIN_RECORD_MAX},
 		.errbuf = errbuf,
 		.errlen = errlen,
 		.t = {.nrows_declared = -1, .serialization = VOT_SER_NONE},
@@ -760,6 +793,7 @@ tin_read(int fd, const char *prefix, size_t prefixlen, enum tin_format f,
 
 	if (errlen > 0)
 		errbuf[0] = '\0';
+	in.rec.limit = in.rd.max + 1;
 	if (prefixlen > 0) {
 		/* the reader starts with the caller's bytes in its buffer */
 		in.rd.cap = prefixlen < 1 << 16 ? 1 << 16 : prefixlen;

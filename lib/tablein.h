@@ -18,9 +18,16 @@
 
 enum tin_format { TIN_TSV, TIN_CSV };
 
+/* The longest record (one line, or for CSV the lines of one record with
+ * quoted line breaks) read: a longer one is an error (VOT_EDATA, "line N:
+ * a record longer than 64 MiB ..."), so memory stays bounded whatever the
+ * input.  Documented in vo-tools(7). */
+#define TIN_RECORD_MAX ((size_t)64 << 20)
+
 struct tin_opts {
 	const char *null_str;	/* a field equal to this is NULL; "" always is */
 	const char *table_name;	/* name of the resulting table, may be NULL */
+	size_t max_record;	/* bytes; 0: TIN_RECORD_MAX */
 };
 
 /* Read the table from fd and hand it to h: table_begin once, row per row,

@@ -141,6 +141,8 @@ start_output(struct tabout *t, const struct vot_doc *d, const struct vot_table *
 	t->w = tw_new(t->o->format, t->ob, &t->o->tw);
 	if (!t->w || tw_begin(t->w, d, tab, t->cols, t->cols ? t->ncols : tab->nfields) < 0)
 		return failed(t, VT_EX_SOFTWARE, "cannot start the output table");
+	if (tw_error(t->w))	/* metadata XML cannot carry */
+		return failed(t, VT_EX_DATAERR, tw_error(t->w));
 	return 0;
 }
 
@@ -164,6 +166,8 @@ on_row(void *ctx, const struct vot_table *tab, const struct vot_cell *cells)
 	struct tabout *t = ctx;
 	(void)tab;
 	tw_row(t->w, cells);
+	if (tw_error(t->w))	/* a value XML cannot carry */
+		return failed(t, VT_EX_DATAERR, tw_error(t->w));
 	/* stop early when the reader of a pipe went away */
 	if (t->ob->err) {
 		char msg[200];

@@ -131,3 +131,75 @@ EOF
 	[ "$status" -eq 65 ]
 	[[ "$output" == *"line 3: 1 fields, expected 2"* ]]
 }
+
+# Issue 9, item 8: text a VOTable cannot carry is refused, never written
+# into a document that is not well-formed XML.
+@test "TSV -> VOTable: bytes that are not UTF-8 are refused, naming row and column" {
+	need_vot
+	printf 'id\tname\n1\tok\n2\tcaf\xe9\n3\tx\n' >"$T/latin1.tsv"
+	run -65 "$VOT" -f votable -o "$T/out.vot" "$T/latin1.tsv"
+	[ "$output" = "vo-vot: $T/latin1.tsv: row 2, column 'name': not valid UTF-8 (byte 0xE9)" ]
+	[ ! -e "$T/out.vot" ]
+	# the same from stdin, with type inference (spooled) or metadata (streamed)
+	run -65 --separate-stderr "$VOT" -f votable <"$T/latin1.tsv"
+	[ "$stderr" = "vo-vot: stdin: row 2, column 'name': not valid UTF-8 (byte 0xE9)" ]
+	printf '# id\tint\t\t\n# name\tchar[*]\t\t\nid\tname\n1\tok\n2\t\xed\xa0\x80\n' >"$T/surrogate.tsv"
+	run -65 --separate-stderr "$VOT" -f votable "$T/surrogate.tsv"
+	[ "$stderr" = "vo-vot: $T/surrogate.tsv: row 2, column 'name': not valid UTF-8 (byte 0xED)" ]
+	# CSV, and a bad column name
+	printf 'id,na\xffme\n1,x\n' >"$T/badname.csv"
+	run -65 --separate-stderr "$VOT" -i csv -f votable "$T/badname.csv"
+	[ "$stderr" = "vo-vot: $T/badname.csv: FIELD 'na?me': not valid UTF-8 (byte 0xFF)" ]
+}
+
+@test "TSV -> VOTable: control characters XML 1.0 does not allow are refused" {
+	need_vot
+	printf 'id\tname\n1\ta\001b\n' >"$T/ctl.tsv"
+	run -65 --separate-stderr "$VOT" -f votable "$T/ctl.tsv"
+	[ "$stderr" = "vo-vot: $T/ctl.tsv: row 1, column 'name': control character U+0001, which XML 1.0 does not allow" ]
+	# TSV output passes the same bytes through unchanged
+	run -0 "$VOT" -i tsv "$T/ctl.tsv"
+	[ "${lines[1]}" = "$(printf '1\ta\001b')" ]
+}
+
+@test "TSV -> VOTable: all of UTF-8 and XML's own characters give well-formed XML" {
+	need_vot
+	printf 'id\tname\n1\tcaf\xc3\xa9 \xe2\x9c\x93 \xf0\x9f\x98\x80 \xf4\x8f\xbf\xbd\n2\t<&>"\\t\\n\\r\x7f\n' >"$T/ok.tsv"
+	"$VOT" -f votable "$T/ok.tsv" >"$T/ok.vot"
+	python3 -c 'import xml.dom.minidom,sys; xml.dom.minidom.parse(sys.argv[1])' "$T/ok.vot"
+	if command -v xmllint >/dev/null; then xmllint --noout "$T/ok.vot"; fi
+	"$VOT" "$T/ok.vot" >"$T/back.tsv"
+	diff -u "$T/ok.tsv" "$T/back.tsv"
+}
+
+# Issue 9, item 7: one record may not hold more than 64 MiB.
+@test "TSV/CSV input: a record over 64 MiB is refused (exit 65), memory stays bounded" {
+	need_vot
+	{ printf 'a\tb\n1\tx\n2\t'; head -c $((65 << 20)) /dev/zero | tr '\0' y; printf '\n3\tz\n'; } >"$T/big.tsv"
+	run -65 "$VOT" -f votable -o "$T/out.vot" "$T/big.tsv"
+	[ "${lines[-1]}" = "vo-vot: $T/big.tsv: line 3: a record longer than 64 MiB (the limit of one TSV or CSV record)" ]
+	# CSV: a quoted field whose lines add up to more
+	{ printf 'a,b\n1,"'; for i in 1 2 3 4 5; do head -c $((14 << 20)) /dev/zero | tr '\0' y; echo; done; printf '"\n'; } >"$T/big.csv"
+	run -65 "$VOT" -i csv "$T/big.csv"
+	[ "${lines[-1]}" = "vo-vot: $T/big.csv: line 2: a record longer than 64 MiB (the limit of one TSV or CSV record)" ]
+	# one line without end: the error comes once 64 MiB are read, not at the end
+	run -65 bash -c "{ head -c $((65 << 20)) /dev/zero | tr '\0' y; sleep 60; } | timeout 30 '$VOT' -i tsv >/dev/null"
+	[[ "$output" == *"line 1: a record longer than 64 MiB"* ]]
+}
+
+@test "TSV/CSV input: a record just under 64 MiB is read, in bounded memory" {
+	need_vot
+	command -v /usr/bin/time >/dev/null || skip "no /usr/bin/time"
+	[ -z "${VT_ASAN:-}" ] || skip "memory is not measured under ASan"
+	{ printf 'a\tb\n1\t'; head -c $((60 << 20)) /dev/zero | tr '\0' y; printf '\n'; } >"$T/ok.tsv"
+	/usr/bin/time -f '%M' -o "$T/rss" "$VOT" -f votable "$T/ok.tsv" | wc -c >"$T/n"
+	[ "$(cat "$T/n")" -gt $((60 << 20)) ]
+	# the line, once in the reader and once as a record: well under 300 MB
+	[ "$(cat "$T/rss")" -lt 300000 ]
+}
+
+@test "CSV input found by fuzzing: an empty first field (tablein-csv-null-plus-zero.bin)" {
+	need_vot
+	run -0 "$VOT" -i csv "$BATS_TEST_DIRNAME/fixtures/tablein-csv-null-plus-zero.bin"
+	[ "$output" = $'\\ta\n-0125ta' ]
+}

@@ -309,7 +309,10 @@ test_votable(void)
 		tw_row(w, cells);
 	}
 	res.ninfos = 2;
-	expect("tw_end votable", tw_end(w, &doc) == 0);
+	/* the control character is written as U+FFFD, and refused */
+	expect("tw_end votable", tw_end(w, &doc) == -1);
+	expect_str("votable: refused", tw_error(w), "row 1, column 'name': control character "
+	    "U+0001, which XML 1.0 does not allow");
 	expect("flush", ob_flush(&ob) == 0);
 	tw_free(w);
 	ob_free(&ob);
@@ -665,9 +668,148 @@ test_big(void)
 	free(text);
 }
 
+/* The longest record: a longer one is an error, memory stays bounded. */
+static void
+test_record_limit(void)
+{
+	struct tin_opts o = {.max_record = 100};
+	char line[300];
+	memset(line, 'x', sizeof line);
+	char text[700];
+
+	enum vot_err err;
+	snprintf(text, sizeof text, "a\tb\n1\t%.98s\n2\t%.97s\r\n", line, line);
+	char *s = read_table(TIN_TSV, text, &o, TW_TSV, 0, &err);
+	expect("tsv: a record of the limit is read", err == VOT_OK);
+	free(s);
+	snprintf(text, sizeof text, "a\tb\n1\t%.98s\n2\t%.99s\n3\tx\n", line, line);
+	s = read_table(TIN_TSV, text, &o, TW_TSV, 0, &err);
+	expect_str("tsv: one byte over the limit", s, "error: line 3: a record longer than "
+	    "100 bytes (the limit of one TSV or CSV record)");
+	expect("tsv: over the limit -> VOT_EDATA", err == VOT_EDATA);
+	free(s);
+
+	snprintf(text, sizeof text, "%.250s\n1\n", line);
+	s = read_table(TIN_TSV, text, &o, TW_TSV, 0, &err);
+	expect_str("tsv: the header over the limit", s, "error: line 1: a record longer than "
+	    "100 bytes (the limit of one TSV or CSV record)");
+	free(s);
+
+	/* CSV: the lines of one record together */
+	snprintf(text, sizeof text, "a,b\n1,\"%.60s\n%.60s\"\n", line, line);
+	s = read_table(TIN_CSV, text, &o, TW_TSV, 0, &err);
+	expect_str("csv: a quoted record over the limit", s, "error: line 2: a record longer "
+	    "than 100 bytes (the limit of one TSV or CSV record)");
+	free(s);
+	snprintf(text, sizeof text, "a,b\n1,\"%.40s\n%.40s\"\n", line, line);
+	s = read_table(TIN_CSV, text, &o, TW_TSV, 0, &err);
+	expect("csv: a quoted record within the limit", err == VOT_OK);
+	free(s);
+
+	o.max_record = 0;	/* the default */
+	s = read_table(TIN_TSV, "a\n1\n", &o, TW_TSV, 0, &err);
+	expect("default limit", err == VOT_OK && TIN_RECORD_MAX == (size_t)64 << 20);
+	free(s);
+}
+
+/* A CSV header that is one empty field, then a field: found by fuzzing
+ * (memcpy from a buffer not yet allocated, length 0). */
+static void
+test_csv_fuzz(void)
+{
+	expect_read("csv: empty first field", TIN_CSV, "\ta\n-0125ta", NULL,
+	    "# \\ta\tchar[*]\t\t\n\\ta\n-0125ta\n");
+	expect_read("csv: empty fields", TIN_CSV, ",\n,\n", NULL,
+	    "# \tchar[*]\t\t\n# \tchar[*]\t\t\n\t\n\t\n");
+}
+
+/* The VOTable writer refuses what XML cannot carry: not UTF-8, control
+ * characters, U+FFFE/U+FFFF; it writes U+FFFD and says where. */
+static void
+test_xml_chars(void)
+{
+	static const struct {
+		const char *value, *err;
+	} cases[] = {
+		{"plain ASCII & <markup>", NULL},
+		{"caf\xc3\xa9 \xe2\x9c\x93 \xf0\x9f\x98\x80 \xf4\x8f\xbf\xbd \xef\xbf\xbd", NULL},
+		{"tab\tLF\nCR\r", NULL},
+		{"caf\xe9", "not valid UTF-8 (byte 0xE9)"},
+		{"\xc0\x80", "not valid UTF-8 (byte 0xC0)"},		/* overlong NUL */
+		{"\xe0\x80\xaf", "not valid UTF-8 (byte 0xE0)"},	/* overlong / */
+		{"\xed\xa0\x80", "not valid UTF-8 (byte 0xED)"},	/* surrogate */
+		{"\xf4\x90\x80\x80", "not valid UTF-8 (byte 0xF4)"},	/* > U+10FFFF */
+		{"\xf5\x80\x80\x80", "not valid UTF-8 (byte 0xF5)"},
+		{"cut \xe2\x9c", "not valid UTF-8 (byte 0xE2)"},
+		{"\x80", "not valid UTF-8 (byte 0x80)"},
+		{"\xef\xbf\xbe", "not valid UTF-8 (byte 0xEF)"},		/* U+FFFE */
+		{"\xef\xbf\xbf", "not valid UTF-8 (byte 0xEF)"},		/* U+FFFF */
+		{"a\x01z", "control character U+0001, which XML 1.0 does not allow"},
+		{"\x1f", "control character U+001F, which XML 1.0 does not allow"},
+	};
+	struct vot_field fs[] = {field("id", VOT_INT, NULL), field("name", VOT_CHAR, "*")};
+	struct vot_table t = {.fields = fs, .nfields = 2};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		FILE *f = tmp();
+		struct outbuf ob;
+		if (ob_init(&ob, fileno(f), 64) < 0)
+			exit(2);
+		struct tw *w = tw_new(TW_VOTABLE, &ob, NULL);
+		expect("xml: begin", tw_begin(w, NULL, &t, NULL, 0) == 0 && !tw_error(w));
+		struct vot_cell good[2] = {cell("1"), cell("fine")};
+		struct vot_cell row[2] = {cell("2"), cell(cases[i].value)};
+		tw_row(w, good);
+		tw_row(w, row);
+		tw_row(w, good);
+		int end = tw_end(w, NULL);
+		char want[200] = "";
+		if (cases[i].err)
+			snprintf(want, sizeof want, "row 2, column 'name': %s", cases[i].err);
+		char what[64];
+		snprintf(what, sizeof what, "xml: case %zu", i);
+		expect_str(what, tw_error(w) ? tw_error(w) : "", want);
+		expect(what, (end < 0) == (cases[i].err != NULL));
+		expect("xml: flush", ob_flush(&ob) == 0);
+		char *s = slurp(f);
+		/* what is written is valid UTF-8 without control characters */
+		for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+			if ((*p < 0x20 && *p != '\n') || *p == 0xff)
+				expect("xml: no control characters written", 0);
+		if (cases[i].err)
+			expect("xml: U+FFFD written", strstr(s, "\xef\xbf\xbd") != NULL);
+		free(s);
+		tw_free(w);
+		ob_free(&ob);
+		fclose(f);
+	}
+
+	/* metadata: a column name */
+	struct vot_field bad[] = {field("ok", VOT_INT, NULL), field("na\xffme", VOT_CHAR, "*")};
+	struct vot_table tb = {.fields = bad, .nfields = 2};
+	FILE *f = tmp();
+	struct outbuf ob;
+	if (ob_init(&ob, fileno(f), 64) < 0)
+		exit(2);
+	struct tw *w = tw_new(TW_VOTABLE, &ob, NULL);
+	tw_begin(w, NULL, &tb, NULL, 0);
+	expect_str("xml: a column name", tw_error(w) ? tw_error(w) : "",
+	    "FIELD 'na?me': not valid UTF-8 (byte 0xFF)");
+	/* TSV passes bytes through, and never refuses */
+	tw_free(w);
+	w = tw_new(TW_TSV, &ob, NULL);
+	tw_begin(w, NULL, &tb, NULL, 0);
+	expect("tsv: no refusal", tw_error(w) == NULL && tw_end(w, NULL) == 0);
+	tw_free(w);
+	ob_free(&ob);
+	fclose(f);
+}
+
 int
 main(void)
 {
+	test_record_limit();
+	test_csv_fuzz();
+	test_xml_chars();
 	test_format_parse();
 	test_tsv_csv();
 	test_json();
