@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,9 @@
 
 /* A token is a line, not a document: anything larger is a wrong file. */
 #define TOKEN_FILE_MAX 65536
+/* How long a pipe's writer may take (a password manager asking for its
+ * passphrase); a FIFO nobody has opened for writing ends at once. */
+#define TOKEN_PIPE_WAIT_S 120
 
 void
 cred_wipe_free(char *secret)
@@ -98,6 +102,26 @@ cred_default_path(void)
 	return s;
 }
 
+/* Wait until a pipe has something to read (or its writer closed it), at
+ * most TOKEN_PIPE_WAIT_S seconds: 0, or -1 with a message. */
+static int
+wait_readable(int fd, const char *path, char *err, size_t errlen)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	int n;
+
+	while ((n = poll(&p, 1, TOKEN_PIPE_WAIT_S * 1000)) == -1 && errno == EINTR)
+		;
+	if (n == 1)
+		return 0;
+	if (n == 0)
+		snprintf(err, errlen, "token file %s: nothing to read after %d s", path,
+			 TOKEN_PIPE_WAIT_S);
+	else
+		snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+	return -1;
+}
+
 enum cred_err
 cred_read_token_file(const char *path, char **token, char *err, size_t errlen)
 {
@@ -109,7 +133,8 @@ cred_read_token_file(const char *path, char **token, char *err, size_t errlen)
 	enum cred_err rc = CRED_OK;
 
 	*token = NULL;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
+	/* O_NONBLOCK: opening a FIFO nobody writes to must not block. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) == -1) {
 		snprintf(err, errlen, "cannot open token file %s: %s", path, strerror(errno));
 		return CRED_ENOENT;
 	}
@@ -118,7 +143,17 @@ cred_read_token_file(const char *path, char **token, char *err, size_t errlen)
 		close(fd);
 		return CRED_ENOENT;
 	}
-	/* A pipe (--token-file <(pass show x)) is fine; its mode is 0600. */
+	/* A regular file, or a pipe (--token-file <(pass show x), or
+	 * /dev/stdin): never a directory, a terminal or another device. */
+	if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) {
+		snprintf(err, errlen, "token file %s is %s, not a file", path,
+			 S_ISDIR(st.st_mode) ? "a directory" : S_ISCHR(st.st_mode) ||
+			 S_ISBLK(st.st_mode) ? "a device" : S_ISSOCK(st.st_mode) ? "a socket" :
+			 "not a regular file");
+		close(fd);
+		return CRED_ENOENT;
+	}
+	/* A pipe's mode is 0600. */
 	if ((st.st_mode & 077) != 0) {
 		snprintf(err, errlen, "%s is readable by others; run: chmod 600 %s", path, path);
 		close(fd);
@@ -133,6 +168,14 @@ cred_read_token_file(const char *path, char **token, char *err, size_t errlen)
 		r = read(fd, buf + len, TOKEN_FILE_MAX - len);
 		if (r == -1 && errno == EINTR)
 			continue;
+		if (r == -1 && errno == EAGAIN) {
+			/* a pipe with a writer that has not written yet */
+			if (wait_readable(fd, path, err, errlen) != 0) {
+				rc = CRED_ENOENT;
+				goto out;
+			}
+			continue;
+		}
 		if (r == -1) {
 			snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
 			rc = CRED_ENOENT;
@@ -153,6 +196,12 @@ cred_read_token_file(const char *path, char **token, char *err, size_t errlen)
 		start++;
 	while (end > start && isspace((unsigned char)buf[end - 1]))
 		end--;
+	if (start == end && S_ISFIFO(st.st_mode)) {
+		snprintf(err, errlen, "token file %s is a pipe or FIFO that gave nothing "
+			 "(no writer?)", path);
+		rc = CRED_EFORMAT;
+		goto out;
+	}
 	if (start == end) {
 		snprintf(err, errlen, "token file %s is empty", path);
 		rc = CRED_EFORMAT;
@@ -350,12 +399,30 @@ cred_store_load(struct cred_store *cs, const char *path, int must_exist, char *e
 	enum cred_err rc = CRED_OK;
 	enum cred_scheme scheme;
 	char sub[512];
-	int port;
+	int port, fd, fstat_errno;
+	struct stat st;
 
-	if ((fp = fopen(path, "re")) == NULL) {
+	/* O_NONBLOCK: a FIFO must not block the open; only a file will do. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) == -1) {
 		if (errno == ENOENT && !must_exist)
 			return CRED_OK;
 		snprintf(err, errlen, "cannot open credentials file %s: %s", path, strerror(errno));
+		return CRED_ENOENT;
+	}
+	fstat_errno = fstat(fd, &st) == -1 ? errno : 0;
+	if (fstat_errno != 0 || !S_ISREG(st.st_mode)) {
+		if (fstat_errno != 0)
+			snprintf(err, errlen, "cannot read credentials file %s: %s", path,
+				 strerror(fstat_errno));
+		else
+			snprintf(err, errlen, "credentials file %s is %s", path,
+				 S_ISDIR(st.st_mode) ? "a directory, not a file" : "not a regular file");
+		close(fd);
+		return CRED_ENOENT;
+	}
+	if ((fp = fdopen(fd, "r")) == NULL) {
+		snprintf(err, errlen, "cannot read credentials file %s: %s", path, strerror(errno));
+		close(fd);
 		return CRED_ENOENT;
 	}
 	while (rc == CRED_OK && getline(&line, &cap, fp) != -1) {

@@ -10,7 +10,11 @@
  * leading "~/" in TOKEN-FILE is the home directory, and a relative
  * TOKEN-FILE is taken relative to the credentials file's directory.
  * A token file must not be readable by group or others.
- * A token file holds one line; surrounding whitespace is stripped. */
+ * A token file holds one line; surrounding whitespace is stripped.
+ * A token file is a regular file or a pipe (<(pass show x), /dev/stdin):
+ * a directory or a device is refused, a FIFO without a writer too (never
+ * waited for), and a pipe's writer gets 120 s.  The credentials file must
+ * be a regular file. */
 #ifndef VT_CRED_H
 #define VT_CRED_H
 

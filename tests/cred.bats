@@ -138,3 +138,44 @@ EOF
 	[ "$status" -eq 66 ]
 	[[ "$output" == *"$T/nonexistent"* ]]
 }
+
+# Issue 9, item 9: what is not a file
+@test "cred: a directory as token file is named as one, without chmod advice (exit 66)" {
+	mkdir -m 700 "$T/dir"
+	for d in "$T/dir" /tmp; do
+		run "$VT_BIN/vo-vot" --token-file "$d" "$NOWHERE"
+		[ "$status" -eq 66 ]
+		[ "$output" = "vo-vot: $NOWHERE: token file $d is a directory, not a file" ]
+	done
+}
+
+@test "cred: a FIFO nobody writes to is refused at once, never waited for (exit 78)" {
+	mkfifo -m 600 "$T/fifo"
+	run timeout 10 "$VT_BIN/vo-vot" --token-file "$T/fifo" "$NOWHERE"
+	[ "$status" -eq 78 ]
+	[ "$output" = "vo-vot: $NOWHERE: token file $T/fifo is a pipe or FIFO that gave nothing (no writer?)" ]
+	# the same for the credentials file: only a regular file will do
+	mkfifo -m 600 "$T/credfifo"
+	VO_CREDENTIALS=$T/credfifo run timeout 10 "$VT_BIN/vo-vot" "$NOWHERE"
+	[ "$status" -eq 66 ]
+	[ "$output" = "vo-vot: $NOWHERE: credentials file $T/credfifo is not a regular file" ]
+	VO_CREDENTIALS=$T run timeout 10 "$VT_BIN/vo-vot" "$NOWHERE"
+	[ "$status" -eq 66 ]
+	[ "$output" = "vo-vot: $NOWHERE: credentials file $T is a directory, not a file" ]
+}
+
+@test "cred: a device is refused (exit 66), a pipe with a writer is read" {
+	run "$VT_BIN/vo-vot" --token-file /dev/null "$NOWHERE"
+	[ "$status" -eq 66 ]
+	[ "$output" = "vo-vot: $NOWHERE: token file /dev/null is a device, not a file" ]
+	# process substitution, a writer that takes its time
+	run bash -c '"$1" --token-file <(sleep 1; echo "$2") "$3"' _ "$VT_BIN/vo-vot" "$TOKEN" \
+		"$a_URL/auth?token=$TOKEN&file=t.vot"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'x\n7')" ]
+	# standard input as the token file
+	run bash -c 'echo "$2" | "$1" --token-file /dev/stdin "$3"' _ "$VT_BIN/vo-vot" "$TOKEN" \
+		"$a_URL/auth?token=$TOKEN&file=t.vot"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'x\n7')" ]
+}
