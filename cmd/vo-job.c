@@ -77,7 +77,8 @@ TABOUT_HELP
 "      --local             list: the journal instead of the service's list\n"
 "      --token-file FILE, --auth SCHEME, --auth-user USER, -v   as in vo-tap(1)\n"
 "Exit codes of wait: 0 all completed, 1 a job ended in ERROR, 2 one was\n"
-"aborted, 75 some still running at the timeout, 66 unknown job; see vo-job(1).\n");
+"aborted, 75 some still running at the timeout, 66 unknown job, 77 access\n"
+"refused (401/403: never retried); see vo-job(1).\n");
 	exit(0);
 }
 
@@ -286,9 +287,18 @@ cmd_set(struct opts *o, struct http_client *client)
 struct waiting {
 	char *url;
 	enum uws_phase phase;
-	int code;		/* 66 for an unknown job */
+	int code;		/* 66 unknown job, 77 not allowed to see it, ... */
 	bool done;
 };
+
+/* Whether a failed look at a job may succeed later: the network or the
+ * service failing, never a refusal (401/403: a token missing or wrong),
+ * an unknown job or an answer that is not a job. */
+static bool
+wait_retryable(int code)
+{
+	return code == VT_EX_UNAVAILABLE || code == VT_EX_TEMPFAIL;
+}
 
 /* Wait for every job to leave PENDING/QUEUED/EXECUTING (or the timeout).
  * One process: the jobs are checked in turn, each with a blocking WAIT
@@ -347,10 +357,11 @@ cmd_wait(struct opts *o, struct http_client *client)
 				break;
 			struct uws_job j = {0};
 			int code = job_fetch(client, w[i].url, wait_s, w[i].phase, &j, msg, sizeof msg);
-			if (code == VT_EX_NOINPUT || code == VT_EX_PROTOCOL) {
+			if (code && !wait_retryable(code)) {
+				/* permanent: retrying cannot help, waiting neither */
 				fprintf(stderr, "vo-job: %s\n", msg);
 				printf("%s\tUNKNOWN\n", w[i].url);
-				w[i].code = VT_EX_NOINPUT;
+				w[i].code = code == VT_EX_PROTOCOL ? VT_EX_NOINPUT : code;
 				w[i].done = true;
 				left--;
 			} else if (code) {
@@ -399,11 +410,15 @@ cmd_wait(struct opts *o, struct http_client *client)
 		}
 	}
 
-	int code = 0;
+	int code = 0, failed = 0;
 	bool unknown = false, error = false, aborted = false, running = false;
 	for (size_t i = 0; i < n; i++) {
 		if (w[i].code == VT_EX_NOINPUT)
 			unknown = true;
+		else if (w[i].code) {
+			if (!failed || w[i].code == VT_EX_NOPERM)
+				failed = w[i].code;	/* 77 first: no job can be seen */
+		}
 		else if (!w[i].done || !uws_phase_final(w[i].phase))
 			running = true;
 		else if (w[i].phase == UWS_ERROR)
@@ -413,7 +428,9 @@ cmd_wait(struct opts *o, struct http_client *client)
 		free(w[i].url);
 	}
 	free(w);
-	if (unknown)
+	if (failed)
+		code = failed;
+	else if (unknown)
 		code = VT_EX_NOINPUT;
 	else if (error)
 		code = VT_EX_SERVICE;

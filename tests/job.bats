@@ -7,6 +7,8 @@
 # server is shared: every job a test makes is deleted in teardown, and the
 # slow ones are aborted as soon as they have served their purpose.
 
+bats_require_minimum_version 1.5.0
+
 load lib/dachs
 load lib/faultserver
 
@@ -533,6 +535,47 @@ assert sys.argv[3] in json.dumps(o), o' "$output" "$(job_id "$J")" "$Q"
 	[ "$status" -eq 66 ]
 	run "$VJ" info "$fs_URL/uws/ok/nosuch"
 	[ "$status" -eq 66 ]
+}
+
+# ---- authentication: permanent, never waited out (issue 9, item 13) ----
+
+@test "wait on a job of an authenticated service without a token: 77 at once, with the message" {
+	J=$("$VJ" submit --run -s "$VT_TAP_AUTH_URL" --token-file "$VT_TAP_TOKEN_FILE" 'SELECT TOP 1 id FROM vot.small')
+	track "$J"
+	[[ "$J" == "$VT_DACHS_AUTH_URL/"* ]]
+	for t in "--timeout 10" "--timeout 0" ""; do
+		start=$(date +%s)
+		# shellcheck disable=SC2086
+		run --separate-stderr timeout 60 "$VJ" wait $t "$J"
+		[ "$status" -eq 77 ]
+		[ "$output" = "$(printf '%s\tUNKNOWN' "$J")" ]
+		[[ "$stderr" == "vo-job: $J: HTTP 401"*"--token-file"* ]]
+		[ $(( $(date +%s) - start )) -lt 5 ]
+	done
+	# a wrong token: the same
+	printf 'wrong-token\n' >"$T/wrong"
+	chmod 600 "$T/wrong"
+	run --separate-stderr timeout 60 "$VJ" wait --token-file "$T/wrong" "$J"
+	[ "$status" -eq 77 ]
+	[[ "$stderr" == "vo-job: $J: HTTP 401"* ]]
+	# 77 wins over the others when several jobs are waited on
+	run --separate-stderr timeout 60 "$VJ" wait --timeout 10 "$J" "$VT_TAP_URL/async/nosuchjob"
+	[ "$status" -eq 77 ]
+	# with the token: it completes
+	run timeout 60 "$VJ" wait --timeout 30 --token-file "$VT_TAP_TOKEN_FILE" "$J"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\tCOMPLETED' "$J")" ]
+	"$VJ" delete --token-file "$VT_TAP_TOKEN_FILE" "$J"
+}
+
+@test "fault: a job URL answering 403: wait exits 77 at once, one request, no retry" {
+	fs_start fs
+	start=$(date +%s)
+	run --separate-stderr timeout 60 "$VJ" wait "$fs_URL/status?code=403"
+	[ "$status" -eq 77 ]
+	[[ "$stderr" == "vo-job: $fs_URL/status?code=403: HTTP 403"* ]]
+	[ $(( $(date +%s) - start )) -lt 5 ]
+	[ "$(fs_requests "$fs_LOG" /status)" -eq 1 ]
 }
 
 # ---- gc ----
