@@ -355,6 +355,17 @@ fail:
 	return 1;
 }
 
+/* The size of the .part of name to resume from, 0 for none. */
+static long
+part_size(const struct row *r, const char *name)
+{
+	struct stat st;
+	char *part = concat(G.o->dir, "/.", name, ".part", (char *)NULL);
+	enum fstate s = file_state(part, r->url, &st);
+	free(part);
+	return (s == F_OURS || s == F_UNRECORDED) && st.st_size > 0 ? (long)st.st_size : 0;
+}
+
 static int
 on_headers(void *ctx, const struct http_response *resp)
 {
@@ -393,7 +404,7 @@ on_headers(void *ctx, const struct http_response *resp)
 	}
 	/* a .part of this name to resume, that this request did not ask for */
 	if (!partial && d->may_resume && !(d->range_from > 0 && strcmp(d->hint, d->name) == 0) &&
-	    file_state(d->part, r->url, &st) != F_FOREIGN && S_ISREG(st.st_mode) && st.st_size > 0) {
+	    part_size(r, d->name) > 0) {
 		d->why = D_RESUME;
 		return 1;
 	}
@@ -541,17 +552,6 @@ judge(struct dl *d, enum http_err e, const char *err, int *restarts)
 	set_error(r, http_err_exit(e), "%s", err);
 	/* a transfer broken after some bytes: resume it */
 	return e == HTTP_ETRANSFER && d->written > 0;
-}
-
-/* The size of the .part of name to resume from, 0 for none. */
-static long
-part_size(const struct row *r, const char *name)
-{
-	struct stat st;
-	char *part = concat(G.o->dir, "/.", name, ".part", (char *)NULL);
-	enum fstate s = file_state(part, r->url, &st);
-	free(part);
-	return (s == F_OURS || s == F_UNRECORDED) && st.st_size > 0 ? (long)st.st_size : 0;
 }
 
 static void
