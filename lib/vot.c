@@ -25,6 +25,18 @@
 #define MAX_DEPTH 256
 /* A row larger than this is taken for corrupt data rather than buffered. */
 #define MAX_ROW_BYTES ((size_t)1 << 28)
+/* The text of one INFO or DESCRIPTION, and one XML token (a tag with its
+ * attributes, a comment, a processing instruction) expat must hold whole.
+ * Character data (TD text, STREAM content) is not a token: expat hands it
+ * over as it comes. */
+#define MAX_TEXT ((size_t)16 << 20)
+/* A token still unfinished after this many bytes is given to expat again
+ * only once as many new bytes have come: expat 2.5 (Debian 12; before the
+ * CVE-2023-52425 fix) re-scans an unfinished token from its start on each
+ * call, which is quadratic in its size for a fixed piece size. */
+#define DEFER_MIN ((size_t)1 << 16)
+/* A service's QUERY_STATUS message quoted in an error: one line, cut */
+#define EXCERPT_MAX 300
 
 enum elem {
 	E_OTHER, E_VOTABLE, E_RESOURCE, E_TABLE, E_FIELD, E_PARAM, E_INFO,
@@ -46,6 +58,7 @@ struct col {
 	bool has_fnull;
 	double fnull;
 	const char *snull;	/* the sentinel text, for TABLEDATA */
+	bool uchars;		/* unicodeChar counted in characters */
 };
 
 
@@ -72,10 +85,16 @@ struct vot_parser {
 	int ngroups;
 	bool group_pushed[MAX_DEPTH];
 
-	/* text collection (DESCRIPTION, INFO) */
+	/* text collection (DESCRIPTION, INFO); elements inside the
+	 * collecting one are ignored */
 	bool collect;
 	char *text;
 	size_t textlen, textcap;
+
+	/* input held back from expat while a large token is unfinished */
+	long long xfed;			/* bytes given to the current expat */
+	char *hold;
+	size_t holdlen, holdcap, holdneed;
 
 	/* table data */
 	struct col *cols;
@@ -108,6 +127,14 @@ struct vot_parser {
 	unsigned char *bin;
 	size_t binlen, bincap, binpos;
 	bool started;			/* some input was fed */
+
+	/* unicodeChar counts: in characters (a surrogate pair counted once),
+	 * as DaCHS writes them, unless the writer is known to count UTF-16
+	 * units (astropy, STIL); a partly scanned cell of the pending row */
+	bool utf16_units;
+	bool uscan;
+	size_t uscan_col, uscan_units;
+	uint64_t uscan_chars;
 };
 
 static const char *const type_names[] = {
@@ -263,6 +290,11 @@ append(struct vot_parser *p, void *arrp, size_t *n, size_t sz)
 static bool
 text_append(struct vot_parser *p, const char *s, size_t n)
 {
+	if (p->textlen + n > MAX_TEXT) {
+		fail(p, VOT_EDATA, "element text too large (%s over %zu MiB)",
+		     p->info ? "INFO" : "DESCRIPTION", MAX_TEXT >> 20);
+		return false;
+	}
 	if (p->textlen + n + 1 > p->textcap) {
 		size_t cap = p->textcap ? p->textcap : 256;
 		while (cap < p->textlen + n + 1)
@@ -297,6 +329,47 @@ text_take(struct vot_parser *p, bool trim)
 		nomem(p);
 	p->textlen = 0;
 	p->collect = false;
+	return r;
+}
+
+/* s on one line (runs of white space and control characters as one
+ * space), cut after EXCERPT_MAX bytes (on a UTF-8 character boundary)
+ * with "..." appended. */
+static char *
+excerpt(struct vot_parser *p, const char *s)
+{
+	char *r = malloc(EXCERPT_MAX + 4);
+	size_t n = 0;
+	bool space = false;
+
+	if (!r) {
+		nomem(p);
+		return NULL;
+	}
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c < 0x20 || c == 0x7F || c == ' ') {
+			space = n > 0;
+			continue;
+		}
+		if (n + space >= EXCERPT_MAX) {
+			if ((c & 0xC0) == 0x80) {
+				/* not cut inside the character c continues */
+				while (n > 0 && ((unsigned char)r[n - 1] & 0xC0) == 0x80)
+					n--;
+				if (n > 0 && (unsigned char)r[n - 1] >= 0xC0)
+					n--;
+			}
+			memcpy(r + n, "...", 3);
+			n += 3;
+			break;
+		}
+		if (space)
+			r[n++] = ' ';
+		space = false;
+		r[n++] = (char)c;
+	}
+	r[n] = '\0';
 	return r;
 }
 
@@ -569,6 +642,7 @@ setup_columns(struct vot_parser *p)
 		c->nelem = f->nelem;
 		c->is_array = f->is_array;
 		c->text = f->type == VOT_CHAR || f->type == VOT_UNICODE;
+		c->uchars = f->type == VOT_UNICODE && !p->utf16_units;
 		c->scalar = !c->text && f->nelem == 1;
 		if (c->scalar)
 			p->scalar_room += 2 * NUMFMT_MAX + 2;
@@ -822,17 +896,69 @@ rdd(const unsigned char *b)
 	return d;
 }
 
-/* Bytes of one cell starting at b (avail bytes there); 0 if incomplete,
- * SIZE_MAX on corrupt data. */
+/* cell_size results besides a size */
+#define CELL_BAD SIZE_MAX		/* corrupt data */
+#define CELL_SHORT (SIZE_MAX - 1)	/* incomplete: more bytes needed */
+
+static inline bool is_high(unsigned u) { return u >= 0xD800 && u < 0xDC00; }
+static inline bool is_low(unsigned u) { return u >= 0xDC00 && u < 0xE000; }
+
+/* The UTF-16 units of n unicodeChar characters at b (avail bytes), a
+ * surrogate pair counted once, as DaCHS writes them: the extra low
+ * surrogate follows the declared units.  A scan cut short by missing bytes
+ * is resumed from where it stopped (the pending row's cell idx). */
 static size_t
-cell_size(const struct col *c, const unsigned char *b, size_t avail, uint32_t *count)
+uchars_size(struct vot_parser *p, size_t idx, const unsigned char *b, size_t avail,
+	    size_t hdr, uint64_t n, uint32_t *count)
 {
+	size_t units = 0;
+	uint64_t chars = 0;
+
+	if (hdr + n * 2 > avail)
+		return CELL_SHORT;	/* not even one unit per character yet */
+	if (p->uscan && p->uscan_col == idx) {
+		units = p->uscan_units;
+		chars = p->uscan_chars;
+	}
+	const unsigned char *u = b + hdr;
+	size_t have = (avail - hdr) / 2;
+	for (; chars < n; chars++) {
+		if (units + 1 > have)
+			goto short_;
+		if (is_high(rd16(u + 2 * units))) {
+			if (units + 2 > have)
+				goto short_;
+			if (is_low(rd16(u + 2 * units + 2)))
+				units++;
+		}
+		units++;
+	}
+	if (p->uscan && p->uscan_col == idx)
+		p->uscan = false;
+	if (units * 2 > MAX_ROW_BYTES)
+		return CELL_BAD;
+	*count = (uint32_t)units;
+	return hdr + units * 2;
+short_:
+	p->uscan = true;
+	p->uscan_col = idx;
+	p->uscan_units = units;
+	p->uscan_chars = chars;
+	return units * 2 > MAX_ROW_BYTES ? CELL_BAD : CELL_SHORT;
+}
+
+/* Bytes of cell idx starting at b (avail bytes there), CELL_SHORT or
+ * CELL_BAD; *count gets its elements (for unicodeChar: UTF-16 units). */
+static size_t
+cell_size(struct vot_parser *p, size_t idx, const unsigned char *b, size_t avail, uint32_t *count)
+{
+	const struct col *c = &p->cols[idx];
 	size_t hdr = 0;
 	uint64_t n;
 
 	if (c->nelem < 0) {
 		if (avail < 4)
-			return 0;
+			return CELL_SHORT;
 		/* The count is of elements, also for "2x*": so STILTS and
 		 * DaCHS write it (astropy 5.2 counts 2-vectors instead). */
 		n = rd32(b);
@@ -841,13 +967,15 @@ cell_size(const struct col *c, const unsigned char *b, size_t avail, uint32_t *c
 		n = (uint64_t)c->nelem;
 	}
 	if (n > MAX_ROW_BYTES)
-		return SIZE_MAX;
+		return CELL_BAD;
 	*count = (uint32_t)n;
 	uint64_t bytes = c->type == VOT_BIT ? (n + 7) / 8 : n * c->esize;
 	if (bytes > MAX_ROW_BYTES)
-		return SIZE_MAX;
+		return CELL_BAD;
+	if (c->uchars)
+		return uchars_size(p, idx, b, avail, hdr, n, count);
 	if (hdr + bytes > avail)
-		return 0;
+		return CELL_SHORT;
 	return hdr + (size_t)bytes;
 }
 
@@ -1004,6 +1132,8 @@ binary_cell(struct vot_parser *p, size_t idx, const unsigned char *b, uint32_t c
 	p->offs[idx] = off;
 	sp->null = flagged;
 	if (flagged || (count == 0 && c->nelem < 0)) {
+		if (!cell_reserve(p, 1))
+			return false;
 		sp->null = true;
 		goto done;
 	}
@@ -1048,12 +1178,11 @@ binary_cell(struct vot_parser *p, size_t idx, const unsigned char *b, uint32_t c
 			unsigned u = rd16(b + 2 * i);
 			if (u == 0)
 				break;
-			if (u >= 0xD800 && u < 0xDC00 && i + 1 < count) {
-				unsigned lo = rd16(b + 2 * (i + 1));
-				if (lo >= 0xDC00 && lo < 0xE000) {
-					u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
-					i++;
-				}
+			if (is_high(u) && i + 1 < count && is_low(rd16(b + 2 * (i + 1)))) {
+				u = 0x10000 + ((u - 0xD800) << 10) + (rd16(b + 2 * (i + 1)) - 0xDC00);
+				i++;
+			} else if (is_high(u) || is_low(u)) {
+				u = 0xFFFD;	/* a lone surrogate: not UTF-8 */
 			}
 			n += put_utf8(d + n, u);
 		}
@@ -1149,13 +1278,13 @@ binary_rows(struct vot_parser *p)
 				pos += c->esize;
 				continue;
 			}
-			size_t sz = cell_size(c, row + pos, avail - pos, &count);
-			if (sz == SIZE_MAX) {
+			size_t sz = cell_size(p, i, row + pos, avail - pos, &count);
+			if (sz == CELL_BAD) {
 				fail(p, VOT_EDATA, "row %lu: implausible array length in column '%s'",
 				     t->nrows + 1, t->fields[i].name);
 				return;
 			}
-			if (sz == 0)
+			if (sz == CELL_SHORT)
 				break;
 			if (!p->skip) {
 				const unsigned char *data = row + pos + (c->nelem < 0 ? 4 : 0);
@@ -1170,6 +1299,13 @@ binary_rows(struct vot_parser *p)
 				fail(p, VOT_EDATA, "row %lu is too large", t->nrows + 1);
 			break;
 		}
+		if (pos == 0) {
+			/* else endless empty rows from the first byte */
+			fail(p, VOT_EDATA, nf ? "BINARY rows of zero bytes (no FIELD has data)"
+					      : "BINARY data in a TABLE without FIELDs");
+			return;
+		}
+		p->uscan = false;
 		p->binpos += pos;
 		if (p->skip)
 			t->nrows++;
@@ -1248,6 +1384,8 @@ stream_text(struct vot_parser *p, const char *s, size_t n, bool stop_at_lt)
 	int k = p->b64n;
 
 	bool pad = p->b64pad;	/* a local: stores through out may alias p */
+	const char *bad = NULL;
+	char badc[64];
 	for (; i < n; i++) {
 		/* fast path, the usual case: eight digits (six bytes) at a
 		 * time, stored as one word into the slack kept after the data */
@@ -1285,8 +1423,8 @@ stream_text(struct vot_parser *p, const char *s, size_t n, bool stop_at_lt)
 		unsigned v = b64val[u[i]];
 		if (v < 64) {
 			if (pad) {
-				fail(p, VOT_EDATA, "invalid base64 in STREAM: data after '=' padding");
-				return i;
+				bad = "invalid base64 in STREAM: data after '=' padding";
+				break;
 			}
 			acc = acc << 6 | v;
 			if (++k == 4) {
@@ -1312,8 +1450,8 @@ stream_text(struct vot_parser *p, const char *s, size_t n, bool stop_at_lt)
 				*out++ = (unsigned char)(acc >> 10);
 				*out++ = (unsigned char)(acc >> 2);
 			} else if (!(k == 0 && pad)) {
-				fail(p, VOT_EDATA, "invalid base64 in STREAM: misplaced '='");
-				return i;
+				bad = "invalid base64 in STREAM: misplaced '='";
+				break;
 			}
 			pad = true;
 			k = 0;
@@ -1322,15 +1460,20 @@ stream_text(struct vot_parser *p, const char *s, size_t n, bool stop_at_lt)
 		}
 		if (v == B64_END && stop_at_lt)
 			break;
-		fail(p, VOT_EDATA, "invalid base64 character 0x%02x in STREAM", u[i]);
-		return i;
+		snprintf(badc, sizeof badc, "invalid base64 character 0x%02x in STREAM", u[i]);
+		bad = badc;
+		break;
 	}
 	p->b64acc = acc;
 	p->b64n = k;
 	p->b64pad = pad;
 	p->binlen = (size_t)(out - p->bin);
-	if (!p->skip || p->binlen > 65536)
+	/* the rows complete before an error are delivered first, so that
+	 * they do not depend on how the input was cut */
+	if (!p->skip || p->binlen > 65536 || bad)
 		binary_rows(p);
+	if (bad)
+		fail(p, VOT_EDATA, "%s", bad);
 	return i;
 }
 
@@ -1349,24 +1492,56 @@ stream_end(struct vot_parser *p)
 
 /* ------------------------------------------------------- expat callbacks */
 
+/* The token expat reports (a tag, comment, ...) is within MAX_TEXT bytes
+ * of input; else fail.  With check_token, which looks at an unfinished
+ * one, a token is refused whatever the pieces the input came in. */
+static bool
+token_ok(struct vot_parser *p, const char *what)
+{
+	int n = XML_GetCurrentByteCount(p->xp);
+	if (n < 0 || (size_t)n <= MAX_TEXT)
+		return true;
+	fail(p, VOT_EDATA, "element text too large (%s over %zu MiB)", what, MAX_TEXT >> 20);
+	return false;
+}
+
 static void XMLCALL
 on_start(void *ud, const XML_Char *name, const XML_Char **atts)
 {
 	struct vot_parser *p = ud;
 	enum elem e;
 
-	if (p->replaying || p->err)
+	if (p->replaying || p->err || !token_ok(p, "a tag"))
 		return;
 	e = elem_of(name);
 	if (p->depth >= MAX_DEPTH) {
 		fail(p, VOT_EDATA, "elements nested too deeply");
 		return;
 	}
+	if (p->depth && p->stack[p->depth - 1] == E_TD) {
+		/* a TD holds text only; its cell would be finished twice */
+		fail(p, VOT_EDATA, "element <%s> inside a TD", name);
+		return;
+	}
+	/* in INFO or DESCRIPTION (which may hold XHTML): no VOTable meaning */
+	if (p->collect)
+		e = E_OTHER;
 	p->stack[p->depth] = e;
 	p->tags[p->depth] = NULL;
 	p->group_pushed[p->depth] = false;
 	p->depth++;
+	if (p->collect)
+		return;
 
+	if (e == E_TD || e == E_TR) {
+		/* rows only where a TABLE's TABLEDATA has set up its columns */
+		enum elem want = e == E_TD ? E_TR : E_TABLEDATA;
+		if (parent(p) != want || !p->table || !p->begun) {
+			fail(p, VOT_EDATA, "<%s> outside a TABLE's %s", name,
+			     e == E_TD ? "TR" : "TABLEDATA");
+			return;
+		}
+	}
 	if (e == E_TD) {
 		if (p->skip)
 			return;
@@ -1413,7 +1588,8 @@ on_start(void *ud, const XML_Char *name, const XML_Char **atts)
 
 	switch (e) {
 	case E_VOTABLE:
-		p->doc.version = xstrdup(p, attr(atts, "version"));
+		if (!p->doc.version)
+			p->doc.version = xstrdup(p, attr(atts, "version"));
 		break;
 	case E_RESOURCE:
 		start_resource(p, atts);
@@ -1428,6 +1604,10 @@ on_start(void *ud, const XML_Char *name, const XML_Char **atts)
 	case E_FIELD:
 		if (parent(p) != E_TABLE || !p->table)
 			break;
+		if (p->field) {
+			fail(p, VOT_EDATA, "FIELD inside a FIELD or PARAM");
+			return;
+		}
 		if (p->begun) {
 			fail(p, VOT_EDATA, "FIELD after DATA");
 			return;
@@ -1437,6 +1617,10 @@ on_start(void *ud, const XML_Char *name, const XML_Char **atts)
 			read_field_attrs(p, p->field, atts);
 		break;
 	case E_PARAM:
+		if (p->field) {
+			fail(p, VOT_EDATA, "PARAM inside a FIELD or PARAM");
+			return;
+		}
 		p->field = new_param(p);
 		if (p->field)
 			read_field_attrs(p, p->field, atts);
@@ -1635,6 +1819,8 @@ on_end(void *ud, const XML_Char *name)
 	case E_INFO:
 		if (p->info) {
 			p->info->content = text_take(p, true);
+			p->info->excerpt = excerpt(p, p->info->content && *p->info->content
+						   ? p->info->content : p->info->value);
 			p->info = NULL;
 		}
 		break;
@@ -1676,12 +1862,18 @@ on_text(void *ud, const XML_Char *s, int len)
 	struct vot_parser *p = ud;
 
 	if (p->in_td) {
+		if (p->rowlen + (size_t)len > MAX_ROW_BYTES) {
+			fail(p, VOT_EDATA, "row %lu is too large (over %zu MiB of TD text)",
+			     p->table->nrows + 1, MAX_ROW_BYTES >> 20);
+			return;
+		}
 		if (row_reserve(p, (size_t)len + 1)) {
 			memcpy(p->row + p->rowlen, s, (size_t)len);
 			p->rowlen += (size_t)len;
 		}
 	} else if (p->collect) {
-		text_append(p, s, (size_t)len);
+		if (!p->err)
+			text_append(p, s, (size_t)len);
 	} else if (p->in_stream && !p->err) {
 		stream_text(p, s, (size_t)len, false);
 	}
@@ -1693,7 +1885,7 @@ on_xmldecl(void *ud, const XML_Char *version, const XML_Char *encoding, int stan
 	struct vot_parser *p = ud;
 	(void)version;
 	(void)standalone;
-	if (!encoding || p->replaying)
+	if (!encoding || p->replaying || !token_ok(p, "the XML declaration"))
 		return;
 	free(p->encoding);
 	p->encoding = xstrdup(p, encoding);
@@ -1715,6 +1907,40 @@ on_entity_decl(void *ud, const XML_Char *name, int is_param, const XML_Char *val
 	fail(p, VOT_EDATA, "entity declarations are not allowed (entity '%s')", name);
 }
 
+/* The writers that say who they are in a comment and count unicodeChar
+ * arrays in UTF-16 units (a surrogate pair as two): astropy and STIL.
+ * DaCHS counts characters; so do we for every other writer. */
+static void XMLCALL
+on_comment(void *ud, const XML_Char *data)
+{
+	struct vot_parser *p = ud;
+	if (!token_ok(p, "a comment"))
+		return;
+	if (!p->begun && (strstr(data, "astropy.io.votable") || strstr(data, "written by STIL")))
+		p->utf16_units = true;
+}
+
+static void XMLCALL
+on_pi(void *ud, const XML_Char *target, const XML_Char *data)
+{
+	(void)target;
+	(void)data;
+	token_ok(ud, "a processing instruction");
+}
+
+static void XMLCALL
+on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid, const XML_Char *pubid,
+	   int has_internal_subset)
+{
+	struct vot_parser *p = ud;
+	(void)name;
+	/* declarations are never needed (and entities are how bombs work) */
+	if (has_internal_subset)
+		fail(p, VOT_EDATA, "DOCTYPE with an internal subset is not allowed");
+	else if ((sysid ? strlen(sysid) : 0) + (pubid ? strlen(pubid) : 0) > MAX_TEXT)
+		fail(p, VOT_EDATA, "element text too large (DOCTYPE over %zu MiB)", MAX_TEXT >> 20);
+}
+
 static bool
 make_expat(struct vot_parser *p)
 {
@@ -1723,10 +1949,14 @@ make_expat(struct vot_parser *p)
 		nomem(p);
 		return false;
 	}
+	p->xfed = 0;
 	XML_SetUserData(p->xp, p);
 	XML_SetElementHandler(p->xp, on_start, on_end);
 	XML_SetCharacterDataHandler(p->xp, on_text);
 	XML_SetXmlDeclHandler(p->xp, on_xmldecl);
+	XML_SetCommentHandler(p->xp, on_comment);
+	XML_SetProcessingInstructionHandler(p->xp, on_pi);
+	XML_SetStartDoctypeDeclHandler(p->xp, on_doctype);
 	XML_SetEntityDeclHandler(p->xp, on_entity_decl);
 	return true;
 }
@@ -1761,6 +1991,7 @@ restart_expat(struct vot_parser *p)
 	p->line_base += p->stream_lines;
 	p->replaying = true;
 	enum XML_Status st = XML_Parse(p->xp, prefix, (int)n, 0);
+	p->xfed += (long long)n;
 	p->replaying = false;
 	free(prefix);
 	if (st != XML_STATUS_OK) {
@@ -1798,10 +2029,72 @@ xml_error(struct vot_parser *p, bool final)
 	return p->err;
 }
 
+static enum vot_err feed(struct vot_parser *p, const char *buf, size_t len);
+
+/* After expat took everything given: how much of it is an unfinished
+ * token (a tag, comment, ...; character data is handed over as it comes)?
+ * Too much is an error; much means the input is held back (feed) until
+ * the token has doubled, so that each byte is scanned a few times only. */
+static void
+check_token(struct vot_parser *p)
+{
+	XML_Index at = XML_GetCurrentByteIndex(p->xp);
+	if (at < 0 || (long long)at > p->xfed)
+		return;
+	size_t open = (size_t)(p->xfed - (long long)at);
+	if (open > MAX_TEXT)
+		fail(p, VOT_EDATA, "element text too large (a tag or comment over %zu MiB)",
+		     MAX_TEXT >> 20);
+	else if (open > DEFER_MIN)
+		p->holdneed = open;
+}
+
+/* Keep input back from expat (see check_token). */
+static bool
+hold_append(struct vot_parser *p, const char *buf, size_t len)
+{
+	if (p->holdlen + len > p->holdcap) {
+		size_t cap = p->holdcap ? p->holdcap : DEFER_MIN;
+		while (cap < p->holdlen + len)
+			cap *= 2;
+		char *nh = realloc(p->hold, cap);
+		if (!nh) {
+			nomem(p);
+			return false;
+		}
+		p->hold = nh;
+		p->holdcap = cap;
+	}
+	memcpy(p->hold + p->holdlen, buf, len);
+	p->holdlen += len;
+	return true;
+}
+
+/* Give expat what was held back. */
+static enum vot_err
+release_hold(struct vot_parser *p)
+{
+	char *h = p->hold;
+	size_t n = p->holdlen;
+	p->hold = NULL;
+	p->holdlen = p->holdcap = p->holdneed = 0;
+	if (n)
+		feed(p, h, n);
+	free(h);
+	return p->err;
+}
+
 static enum vot_err
 feed(struct vot_parser *p, const char *buf, size_t len)
 {
+	if (p->holdneed) {
+		if (!hold_append(p, buf, len))
+			return p->err;
+		return p->holdlen < p->holdneed ? VOT_OK : release_hold(p);
+	}
 	while (len > 0 && !p->err) {
+		if (p->holdneed)
+			return feed(p, buf, len);	/* set by a nested feed */
 		if (p->bypass) {
 			size_t used = stream_text(p, buf, len, true);
 			if (p->err || used == len)
@@ -1818,6 +2111,7 @@ feed(struct vot_parser *p, const char *buf, size_t len)
 		/* expat takes int lengths */
 		int chunk = len > (1u << 30) ? 1 << 30 : (int)len;
 		enum XML_Status st = XML_Parse(p->xp, buf, chunk, 0);
+		p->xfed += chunk;
 		buf += chunk;
 		len -= (size_t)chunk;
 		if (st == XML_STATUS_ERROR && p->stop_for_stream && !p->err) {
@@ -1835,6 +2129,7 @@ feed(struct vot_parser *p, const char *buf, size_t len)
 		}
 		if (st == XML_STATUS_ERROR)
 			return xml_error(p, false);
+		check_token(p);
 	}
 	return p->err;
 }
@@ -1855,6 +2150,8 @@ enum vot_err
 vot_parser_finish(struct vot_parser *p)
 {
 	if (p->err)
+		return p->err;
+	if (p->holdneed && release_hold(p))
 		return p->err;
 	if (p->bypass) {
 		fail(p, VOT_EDATA, "truncated document (inside STREAM, row %lu)",
@@ -1927,6 +2224,7 @@ free_infos(struct vot_info *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		free(v[i].id); free(v[i].name); free(v[i].value); free(v[i].content);
+		free(v[i].excerpt);
 	}
 	free(v);
 }
@@ -1986,6 +2284,7 @@ vot_parser_free(struct vot_parser *p)
 	free(p->bin);
 	free(p->encoding);
 	free(p->pending);
+	free(p->hold);
 	free(p->b64pairs);
 	free(p);
 }
@@ -2001,8 +2300,10 @@ status_of(const struct vot_info *v, size_t n, enum vot_status worst, const char 
 				  : VOT_STATUS_OK;
 		if (s > worst) {
 			worst = s;
+			/* no excerpt in an INFO not yet ended: its value is
+			 * the word ERROR or OVERFLOW then */
 			if (msg)
-				*msg = v[i].content && *v[i].content ? v[i].content : v[i].value;
+				*msg = v[i].excerpt ? v[i].excerpt : s != VOT_STATUS_OK ? v[i].value : "";
 		}
 	}
 	return worst;

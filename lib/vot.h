@@ -63,6 +63,9 @@ struct vot_field {
 
 struct vot_info {
 	char *id, *name, *value, *content;
+	/* content (or value if content is empty) on one line, white space
+	 * collapsed, cut after 300 bytes with "..." appended: fit to quote */
+	char *excerpt;
 };
 
 struct vot_group {
@@ -164,8 +167,9 @@ const struct vot_doc *vot_parser_doc(const struct vot_parser *p);
 void vot_parser_free(struct vot_parser *p);
 
 /* QUERY_STATUS of the document: the worst INFO name="QUERY_STATUS" found
- * anywhere (ERROR > OVERFLOW > OK).  *msg gets the INFO's text (or value
- * attribute if the text is empty); may be NULL. */
+ * anywhere (ERROR > OVERFLOW > OK).  *msg gets the INFO's excerpt (its
+ * text, or value attribute if the text is empty, on one line and cut to
+ * 300 bytes + "..."); may be NULL. */
 enum vot_status { VOT_STATUS_NONE, VOT_STATUS_OK, VOT_STATUS_OVERFLOW, VOT_STATUS_ERROR };
 enum vot_status vot_doc_status(const struct vot_doc *d, const char **msg);
 
