@@ -338,6 +338,178 @@ bad() {
 	[ $(((t1 - t0) / 1000000)) -lt $((limit * 1000)) ]
 }
 
+# ------------------------------------------- hostile input (issue 9)
+# The reproducers found by fuzzing (tests/fixtures/repro-*.vot): a clear
+# error or correct rows, never a crash, a hang or endless output.  Under
+# ASan (VT_ASAN=1, detect_leaks) a leak fails the exit status too.
+
+@test "hostile: a TD inside a TD is an error, no corrupt rows" {
+	bad repro-nested-td-heap-overflow.vot
+	[[ "$stderr" == *"element <TD> inside a TD"* ]]
+	[ "$output" = a ]
+	bad repro-nested-td-deep.vot
+	[[ "$stderr" == *"inside a TD"* ]]
+}
+
+@test "hostile: BINARY and BINARY2 whose first cell is an empty string give the row" {
+	for s in binary binary2; do
+		run -0 --separate-stderr "$VOT" -f json "$F/repro-$s-empty-string-null-row.vot"
+		[ "$output" = '{"n": null}' ]
+		"$VOT" "$F/repro-$s-empty-string-null-row.vot" >"$OUT"
+		printf 'n\n\n' | cmp - "$OUT"
+	done
+}
+
+@test "hostile: several empty strings in one BINARY2 row (no room reserved for NULL cells)" {
+	# 8 char[*] columns, 3 rows, every cell an empty string (count 0)
+	b64=$(for r in 1 2 3; do printf '\0'; for i in 1 2 3 4 5 6 7 8; do printf '\0\0\0\0'; done; done | base64 -w 0)
+	{
+		printf '<VOTABLE><RESOURCE><TABLE>'
+		for i in 1 2 3 4 5 6 7 8; do printf '<FIELD name="c%d" datatype="char" arraysize="*"/>' $i; done
+		printf '<DATA><BINARY2><STREAM encoding="base64">%s</STREAM></BINARY2></DATA></TABLE></RESOURCE></VOTABLE>' "$b64"
+	} >"$BATS_TEST_TMPDIR/e.vot"
+	"$VOT" "$BATS_TEST_TMPDIR/e.vot" >"$OUT"
+	printf 'c1\tc2\tc3\tc4\tc5\tc6\tc7\tc8\n\t\t\t\t\t\t\t\n\t\t\t\t\t\t\t\n\t\t\t\t\t\t\t\n' | cmp - "$OUT"
+}
+
+@test "hostile: BINARY/BINARY2 data in a TABLE without FIELDs is an error, not endless rows" {
+	for s in binary binary2; do
+		run --separate-stderr timeout 10 "$VOT" "$F/repro-$s-nofields-hang.vot"
+		echo "status $status, stderr: $stderr"
+		[ "$status" -eq 65 ]
+		[ "$stderr" = "vo-vot: $F/repro-$s-nofields-hang.vot: line 1: BINARY data in a TABLE without FIELDs" ]
+		[ ${#output} -lt 10 ]
+	done
+}
+
+@test "hostile: TD or TR outside a TABLE, TD without TABLEDATA: a clear error" {
+	bad repro-td-outside-table.vot
+	[[ "$stderr" == *"<TD> outside a TABLE's TR"* ]]
+	bad repro-tr-outside-table.vot
+	[[ "$stderr" == *"<TR> outside a TABLE's TABLEDATA"* ]]
+	bad repro-td-without-data.vot
+	[[ "$stderr" == *"outside a TABLE's TABLEDATA"* ]]
+}
+
+@test "hostile: a repeated VOTABLE version (no leak under ASan)" {
+	bad repro-leak-nested-votable.vot
+	[[ "$stderr" == *"no TABLE"* ]]
+}
+
+@test "hostile: rows before invalid base64 come out whatever the read size" {
+	bad bad-base64.vot
+	[ "$output" = "$(printf 'a\n1')" ]
+	# through a pipe, one byte at a time
+	run --separate-stderr bash -c 'while IFS= read -r -d "" -n 1 c; do printf "%s" "${c:-$'"'\n'"'}"; done < "$1" | "$0"' "$VOT" "$F/bad-base64.vot"
+	[ "$status" -eq 65 ]
+	[ "$output" = "$(printf 'a\n1')" ]
+}
+
+# A document with one huge token; $1: attr, comment or pi; $2: MiB
+huge_token() {
+	local x="head -c $(($2 << 20)) /dev/zero | tr '\\0' x"
+	case $1 in
+	attr) printf '<VOTABLE><RESOURCE><TABLE><FIELD name="a" datatype="int" x="'; eval "$x"; printf '"/>' ;;
+	comment) printf '<VOTABLE><!--'; eval "$x"; printf -- '--><RESOURCE><TABLE><FIELD name="a" datatype="int"/>' ;;
+	pi) printf '<VOTABLE><?pi '; eval "$x"; printf '?><RESOURCE><TABLE><FIELD name="a" datatype="int"/>' ;;
+	esac
+	printf '<DATA><TABLEDATA><TR><TD>1</TD></TR></TABLEDATA></DATA></TABLE></RESOURCE></VOTABLE>\n'
+}
+
+@test "hostile: a 10 MB attribute or comment parses, fast" {
+	for k in attr comment pi; do
+		huge_token $k 10 >"$BATS_TEST_TMPDIR/t.vot"
+		run --separate-stderr timeout 30 "$VOT" "$BATS_TEST_TMPDIR/t.vot"
+		echo "$k: status $status, stderr: $stderr"
+		[ "$status" -eq 0 ]
+		[ "$output" = "$(printf 'a\n1')" ]
+	done
+}
+
+@test "hostile: a 20 MB attribute or comment fails fast: element text too large" {
+	for k in attr comment pi; do
+		huge_token $k 20 >"$BATS_TEST_TMPDIR/t.vot"
+		run --separate-stderr timeout 30 "$VOT" "$BATS_TEST_TMPDIR/t.vot"
+		echo "$k: status $status, stderr: $stderr"
+		[ "$status" -eq 65 ]
+		[ "${#stderr_lines[@]}" -eq 1 ]
+		[[ "$stderr" == "vo-vot: "*"element text too large"*"over 16 MiB"* ]]
+		# the same through a pipe (other read sizes)
+		run --separate-stderr bash -c 'cat "$1" | timeout 30 "$0"' "$VOT" "$BATS_TEST_TMPDIR/t.vot"
+		[ "$status" -eq 65 ]
+		[[ "$stderr" == *"element text too large"* ]]
+	done
+}
+
+@test "hostile: a 200 MB attribute or comment on a pipe ends in seconds" {
+	for k in attr comment; do
+		t0=$(date +%s)
+		run --separate-stderr bash -c 'source "$2"; huge_token "$1" 200 | timeout 30 "$0"' \
+			"$VOT" $k <(declare -f huge_token)
+		t1=$(date +%s)
+		echo "$k: status $status, $((t1 - t0)) s, stderr: $stderr"
+		[ "$status" -eq 65 ]
+		[[ "$stderr" == *"element text too large"* ]]
+	done
+}
+
+@test "hostile: a 600 MB INFO fails at 16 MiB, in little memory, not printed" {
+	run --separate-stderr bash -c '[ -n "${VT_ASAN:-}" ] || ulimit -v 500000
+		{ printf "<VOTABLE><RESOURCE><INFO name=\"QUERY_STATUS\" value=\"ERROR\">"
+		  head -c 600M /dev/zero | tr "\\0" x; printf "</INFO></RESOURCE></VOTABLE>"; } |
+		timeout 30 "$0"' "$VOT"
+	echo "status $status, stderr: ${stderr:0:300}"
+	[ "$status" -eq 65 ]
+	[ "$stderr" = "vo-vot: stdin: line 1: element text too large (INFO over 16 MiB)" ]
+	run --separate-stderr bash -c '{ printf "<VOTABLE><RESOURCE><TABLE><DESCRIPTION>"
+		  head -c 100M /dev/zero | tr "\\0" x; printf "</DESCRIPTION></TABLE></RESOURCE></VOTABLE>"; } |
+		timeout 30 "$0"' "$VOT"
+	[ "$status" -eq 65 ]
+	[ "$stderr" = "vo-vot: stdin: line 1: element text too large (DESCRIPTION over 16 MiB)" ]
+}
+
+@test "hostile: a service's long error message is quoted on one line, cut" {
+	{
+		printf '<VOTABLE><RESOURCE><INFO name="QUERY_STATUS" value="ERROR">first line\n\n   second'
+		for i in $(seq 200); do printf ' \303\251t\303\251'; done
+		printf '</INFO></RESOURCE></VOTABLE>'
+	} >"$BATS_TEST_TMPDIR/err.vot"
+	run -1 --separate-stderr "$VOT" "$BATS_TEST_TMPDIR/err.vot"
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ "$stderr" == "vo-vot: $BATS_TEST_TMPDIR/err.vot: service error: first line second été été"*"..." ]]
+	msg=${stderr#*service error: }
+	[ "$(printf '%s' "$msg" | wc -c)" -le 303 ]
+	printf '%s' "$msg" | iconv -f UTF-8 -t UTF-8 >/dev/null
+}
+
+@test "hostile: a TD of 40 MB reads; a row over 256 MiB of TD text is an error" {
+	run --separate-stderr bash -c '{ printf "<VOTABLE><RESOURCE><TABLE><FIELD name=\"s\" datatype=\"char\" arraysize=\"*\"/><DATA><TABLEDATA><TR><TD>"
+		  head -c 40M /dev/zero | tr "\\0" x; printf "</TD></TR></TABLEDATA></DATA></TABLE></RESOURCE></VOTABLE>"; } |
+		timeout 30 "$0" | wc -c' "$VOT"
+	[ "$status" -eq 0 ]
+	[ "$output" -eq $((40 * 1048576 + 3)) ]
+	run --separate-stderr bash -c '{ printf "<VOTABLE><RESOURCE><TABLE><FIELD name=\"s\" datatype=\"char\" arraysize=\"*\"/><DATA><TABLEDATA><TR><TD>"
+		  head -c 300M /dev/zero | tr "\\0" x; printf "</TD></TR></TABLEDATA></DATA></TABLE></RESOURCE></VOTABLE>"; } |
+		timeout 60 "$0"' "$VOT"
+	[ "$status" -eq 65 ]
+	[ "$stderr" = "vo-vot: stdin: line 1: row 1 is too large (over 256 MiB of TD text)" ]
+}
+
+# ------------------------------------------- astral unicodeChar (issue 9)
+
+@test "unicodeChar beyond the BMP as DaCHS writes it (BINARY2): a pair counted once" {
+	expect_tsv astral-dachs-bin2
+}
+@test "unicodeChar beyond the BMP as DaCHS writes it (BINARY, fixed and variable)" {
+	expect_tsv astral-dachs-bin
+}
+@test "unicodeChar beyond the BMP as astropy writes it (counted in UTF-16 units)" {
+	expect_tsv astral-astropy-bin2
+}
+@test "unicodeChar: a lone surrogate becomes U+FFFD, nothing lost" {
+	expect_tsv astral-lone-bin2
+}
+
 @test "missing input file: exit 66" {
 	run -66 --separate-stderr "$VOT" "$BATS_TEST_TMPDIR/no-such-file.vot"
 	[[ "$stderr" == vo-vot:* ]]
