@@ -115,6 +115,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		lookup(&cs, url);
 	free(url);
 	cred_store_free(&cs);
+	/* the default path, from the environment the input chooses */
+	setenv("VO_CREDENTIALS", len && data[0] & 2 ? "~/c" : "", 1);
+	if (len && data[0] & 4)
+		setenv("XDG_CONFIG_HOME", data[0] & 8 ? dir : "relative", 1);
+	else
+		unsetenv("XDG_CONFIG_HOME");
+	char *dp = cred_default_path();
+	FZ_CHECK(dp && dp[0] == '/', "default path %s", dp ? dp : "(null)");
+	free(dp);
+	unsetenv("VO_CREDENTIALS");
+	unsetenv("XDG_CONFIG_HOME");
+	for (int k = CRED_OK; k <= CRED_ENOMEM; k++)
+		cred_err_exit((enum cred_err)k);
+
 	char *p = cred_expand_path("~/tok");
 	FZ_CHECK(p && strcmp(p, tokfile) == 0, "~/tok is %s", p ? p : "(null)");
 	free(p);

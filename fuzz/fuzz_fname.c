@@ -47,6 +47,11 @@ derived(const char *name, const char *type)
 				 "'%s' as %s gave '%s'", name, type, r);
 		free(r);
 	}
+	char *r = fname_for_type(name, type);
+	if (!r)
+		abort();
+	check_safe("for type", r, false);
+	free(r);
 }
 
 int

@@ -1,26 +1,64 @@
 /* The services file (lib/services): the input is written to a scratch
- * file named by $VO_SERVICES and names are looked up in it (fixed ones,
+ * file (named by $VO_SERVICES, or in $XDG_CONFIG_HOME or $HOME) and names are looked up in it (fixed ones,
  * and the first word of the input's last line).  A name resolves to a
  * URL without blanks; a failure has a message and an exit code. */
 #include <ctype.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 
 #include "fuzz.h"
 #include "services.h"
 
-static char path[64];
+/* The file is found through $VO_SERVICES, $XDG_CONFIG_HOME or $HOME,
+ * as the input's first byte chooses. */
+static char dir[64], path[3][128];
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+	char d[160];
 	(void)argc, (void)argv;
-	snprintf(path, sizeof path, "/tmp/vt-fuzz-services.XXXXXX");
-	int fd = mkstemp(path);
-	if (fd < 0)
+	snprintf(dir, sizeof dir, "/tmp/vt-fuzz-services.XXXXXX");
+	if (!mkdtemp(dir))
 		abort();
-	close(fd);
-	setenv("VO_SERVICES", path, 1);
+	snprintf(path[0], sizeof path[0], "%s/services", dir);
+	snprintf(d, sizeof d, "%s/xdg", dir);
+	mkdir(d, 0700);
+	snprintf(d, sizeof d, "%s/xdg/vo-tools", dir);
+	mkdir(d, 0700);
+	snprintf(path[1], sizeof path[1], "%s/xdg/vo-tools/services", dir);
+	snprintf(d, sizeof d, "%s/.config", dir);
+	mkdir(d, 0700);
+	snprintf(d, sizeof d, "%s/.config/vo-tools", dir);
+	mkdir(d, 0700);
+	snprintf(path[2], sizeof path[2], "%s/.config/vo-tools/services", dir);
 	return 0;
+}
+
+static const char *
+choose(uint8_t how)
+{
+	char xdg[96];
+	unsetenv("VO_SERVICES");
+	unsetenv("XDG_CONFIG_HOME");
+	setenv("HOME", dir, 1);
+	switch (how % 5) {
+	case 0:
+		setenv("VO_SERVICES", path[0], 1);
+		return path[0];
+	case 1:
+		snprintf(xdg, sizeof xdg, "%s/xdg", dir);
+		setenv("XDG_CONFIG_HOME", xdg, 1);
+		return path[1];
+	case 2:
+		setenv("XDG_CONFIG_HOME", "not/absolute", 1);
+		return path[2];
+	case 3:
+		return path[2];
+	default:
+		unsetenv("HOME");	/* no file at all */
+		return path[0];
+	}
 }
 
 static void
@@ -43,7 +81,8 @@ resolve(const char *name)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
-	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	const char *file = choose(len ? data[0] : 0);
+	int fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0 || (len && write(fd, data, len) != (ssize_t)len) || close(fd) != 0)
 		abort();
 	resolve("gavo");
