@@ -1505,6 +1505,105 @@ token_ok(struct vot_parser *p, const char *what)
 	return false;
 }
 
+/* <STREAM> of a BINARY or BINARY2: read its content raw from the input
+ * (expat stopped) where the encoding allows, else as character data. */
+static void
+start_stream(struct vot_parser *p, const XML_Char **atts)
+{
+	if (!p->table || (parent(p) != E_BINARY && parent(p) != E_BINARY2))
+		return;
+	const char *href = attr(atts, "href");
+	const char *enc = attr(atts, "encoding");
+	if (href) {
+		fail(p, VOT_EUNSUPPORTED, "external STREAM (href=\"%s\") is not supported", href);
+		return;
+	}
+	if (enc && strcmp(enc, "base64") != 0) {
+		fail(p, VOT_EUNSUPPORTED, "STREAM encoding \"%s\" is not supported", enc);
+		return;
+	}
+	if (!b64pairs_init(p))
+		return;
+	p->b64acc = 0;
+	p->b64n = 0;
+	p->b64pad = false;
+	p->binlen = p->binpos = 0;
+	p->uscan = false;
+	/* Expat has received input past this tag that it has not
+	 * parsed (with reparse deferral, possibly more than the current
+	 * buffer): its input context holds it, up to the end of all
+	 * input given so far. */
+	int off = 0, size = 0;
+	const char *ctx = p->bypass_ok ? XML_GetInputContext(p->xp, &off, &size) : NULL;
+	int taglen = XML_GetCurrentByteCount(p->xp);
+	if (ctx && taglen > 0 && off + taglen <= size) {
+		size_t tail = (size_t)(size - off - taglen);
+		free(p->pending);
+		p->pending = malloc(tail ? tail : 1);
+		if (!p->pending) {
+			nomem(p);
+			return;
+		}
+		memcpy(p->pending, ctx + off + taglen, tail);
+		p->pendinglen = tail;
+		p->stop_for_stream = true;
+		p->line_base += (unsigned long)XML_GetCurrentLineNumber(p->xp) - 1;
+		p->stream_lines = 0;
+		XML_StopParser(p->xp, XML_FALSE);
+	} else {
+		p->in_stream = true;
+	}
+}
+
+/* TR or TD: rows only where a TABLE's TABLEDATA has set up its columns */
+static void
+start_row_element(struct vot_parser *p, enum elem e, const char *name)
+{
+	enum elem want = e == E_TD ? E_TR : E_TABLEDATA;
+	if (parent(p) != want || !p->table || !p->begun) {
+		fail(p, VOT_EDATA, "<%s> outside a TABLE's %s", name,
+		     e == E_TD ? "TR" : "TABLEDATA");
+		return;
+	}
+	if (e == E_TR) {
+		p->rowlen = 0;
+		p->ncell = 0;
+		return;
+	}
+	if (p->skip)
+		return;
+	if (p->ncell >= p->table->nfields) {
+		fail(p, VOT_EDATA, "row %lu has more cells than the %zu FIELDs",
+		     p->table->nrows + 1, p->table->nfields);
+		return;
+	}
+	p->offs[p->ncell] = p->rowlen;
+	p->in_td = true;
+}
+
+/* Remember the opening tag of the element just pushed, with its namespace
+ * declarations, for the parser restart after a raw-read STREAM. */
+static bool
+remember_tag(struct vot_parser *p, const char *name, const XML_Char **atts)
+{
+	size_t len = strlen(name) + 3;
+	for (const XML_Char **a = atts; *a; a += 2)
+		if (!strncmp(a[0], "xmlns", 5))
+			len += strlen(a[0]) + strlen(a[1]) + 4;
+	char *tag = malloc(len);
+	if (!tag) {
+		nomem(p);
+		return false;
+	}
+	char *w = tag + sprintf(tag, "<%s", name);
+	for (const XML_Char **a = atts; *a; a += 2)
+		if (!strncmp(a[0], "xmlns", 5) && !strchr(a[1], '"'))
+			w += sprintf(w, " %s=\"%s\"", a[0], a[1]);
+	strcpy(w, ">");
+	p->tags[p->depth - 1] = tag;
+	return true;
+}
+
 static void XMLCALL
 on_start(void *ud, const XML_Char *name, const XML_Char **atts)
 {
@@ -1534,50 +1633,11 @@ on_start(void *ud, const XML_Char *name, const XML_Char **atts)
 		return;
 
 	if (e == E_TD || e == E_TR) {
-		/* rows only where a TABLE's TABLEDATA has set up its columns */
-		enum elem want = e == E_TD ? E_TR : E_TABLEDATA;
-		if (parent(p) != want || !p->table || !p->begun) {
-			fail(p, VOT_EDATA, "<%s> outside a TABLE's %s", name,
-			     e == E_TD ? "TR" : "TABLEDATA");
-			return;
-		}
-	}
-	if (e == E_TD) {
-		if (p->skip)
-			return;
-		if (p->ncell >= p->table->nfields) {
-			fail(p, VOT_EDATA, "row %lu has more cells than the %zu FIELDs",
-			     p->table->nrows + 1, p->table->nfields);
-			return;
-		}
-		p->offs[p->ncell] = p->rowlen;
-		p->in_td = true;
+		start_row_element(p, e, name);
 		return;
 	}
-	if (e == E_TR) {
-		p->rowlen = 0;
-		p->ncell = 0;
+	if (!remember_tag(p, name, atts))
 		return;
-	}
-
-	/* Remember the opening tag with its namespace declarations, for the
-	 * parser restart after a raw-read STREAM. */
-	size_t len = strlen(name) + 3;
-	for (const XML_Char **a = atts; *a; a += 2)
-		if (!strncmp(a[0], "xmlns", 5))
-			len += strlen(a[0]) + strlen(a[1]) + 4;
-	char *tag = malloc(len);
-	if (!tag) {
-		nomem(p);
-		return;
-	}
-	char *w = tag + sprintf(tag, "<%s", name);
-	for (const XML_Char **a = atts; *a; a += 2)
-		if (!strncmp(a[0], "xmlns", 5) && !strchr(a[1], '"'))
-			w += sprintf(w, " %s=\"%s\"", a[0], a[1]);
-	strcpy(w, ">");
-	p->tags[p->depth - 1] = tag;
-
 	if (!p->root_seen) {
 		p->root_seen = true;
 		if (e != E_VOTABLE) {
@@ -1708,51 +1768,9 @@ on_start(void *ud, const XML_Char *name, const XML_Char **atts)
 	case E_FITS:
 		fail(p, VOT_EUNSUPPORTED, "FITS serialization inside VOTable is not supported");
 		break;
-	case E_STREAM: {
-		if (!p->table || (parent(p) != E_BINARY && parent(p) != E_BINARY2))
-			break;
-		const char *href = attr(atts, "href");
-		const char *enc = attr(atts, "encoding");
-		if (href) {
-			fail(p, VOT_EUNSUPPORTED, "external STREAM (href=\"%s\") is not supported", href);
-			return;
-		}
-		if (enc && strcmp(enc, "base64") != 0) {
-			fail(p, VOT_EUNSUPPORTED, "STREAM encoding \"%s\" is not supported", enc);
-			return;
-		}
-		if (!b64pairs_init(p))
-			return;
-		p->b64acc = 0;
-		p->b64n = 0;
-		p->b64pad = false;
-		p->binlen = p->binpos = 0;
-		/* Expat has received input past this tag that it has not
-		 * parsed (with reparse deferral, possibly more than the current
-		 * buffer): its input context holds it, up to the end of all
-		 * input given so far. */
-		int off = 0, size = 0;
-		const char *ctx = p->bypass_ok ? XML_GetInputContext(p->xp, &off, &size) : NULL;
-		int taglen = XML_GetCurrentByteCount(p->xp);
-		if (ctx && taglen > 0 && off + taglen <= size) {
-			size_t tail = (size_t)(size - off - taglen);
-			free(p->pending);
-			p->pending = malloc(tail ? tail : 1);
-			if (!p->pending) {
-				nomem(p);
-				return;
-			}
-			memcpy(p->pending, ctx + off + taglen, tail);
-			p->pendinglen = tail;
-			p->stop_for_stream = true;
-			p->line_base += (unsigned long)XML_GetCurrentLineNumber(p->xp) - 1;
-			p->stream_lines = 0;
-			XML_StopParser(p->xp, XML_FALSE);
-		} else {
-			p->in_stream = true;
-		}
+	case E_STREAM:
+		start_stream(p, atts);
 		break;
-	}
 	default:
 		break;
 	}
