@@ -224,8 +224,19 @@ fail(struct vot_parser *p, enum vot_err e, const char *fmt, ...)
 		return;
 	p->err = e;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	int n = vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	/* one line whatever the names quoted from the document hold, and no
+	 * character cut in two */
+	if (n >= (int)sizeof msg) {
+		size_t k = sizeof msg - 1;
+		while (k > 0 && ((unsigned char)msg[k] & 0xC0) == 0x80)
+			k--;
+		msg[k] = '\0';
+	}
+	for (char *c = msg; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7F)
+			*c = ' ';
 	if (p->bypass)
 		snprintf(p->errmsg, sizeof p->errmsg, "line %lu: %s",
 			 p->line_base + 1 + p->stream_lines, msg);

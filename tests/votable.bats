@@ -495,6 +495,17 @@ huge_token() {
 	[ "$stderr" = "vo-vot: stdin: line 1: row 1 is too large (over 256 MiB of TD text)" ]
 }
 
+@test "hostile: names with newlines or of any length make a one-line error" {
+	printf '<VOTABLE><RESOURCE><TABLE><FIELD name="a&#10;b" datatype="x&#10;y"/></TABLE></RESOURCE></VOTABLE>' >"$BATS_TEST_TMPDIR/n.vot"
+	run -65 --separate-stderr "$VOT" "$BATS_TEST_TMPDIR/n.vot"
+	[ "$stderr" = "vo-vot: $BATS_TEST_TMPDIR/n.vot: line 1: FIELD 'a b': unknown datatype 'x y'" ]
+	{ printf '<VOTABLE><RESOURCE><TABLE><FIELD name="'; for i in $(seq 400); do printf '\303\251'; done; printf '"/></TABLE></RESOURCE></VOTABLE>'; } >"$BATS_TEST_TMPDIR/l.vot"
+	run -65 --separate-stderr "$VOT" "$BATS_TEST_TMPDIR/l.vot"
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[ "${#stderr}" -lt 400 ]
+	printf '%s' "$stderr" | iconv -f UTF-8 -t UTF-8 >/dev/null
+}
+
 # ------------------------------------------- astral unicodeChar (issue 9)
 
 @test "unicodeChar beyond the BMP as DaCHS writes it (BINARY2): a pair counted once" {
