@@ -70,7 +70,10 @@ TAP_HELP
 "      --phase PHASE, --after TIME, --last N\n"
 "                          list: the service's UWS 1.1 filters\n"
 "      --timeout SECS      wait: give up after SECS (0: just check); else the\n"
-"                          network timeout\n"
+"                          network timeout (default: no limit, but connect\n"
+"                          within 30 s, and less than 1 byte/s for 300 s is\n"
+"                          a stall: $VO_CONNECT_TIMEOUT and $VO_STALL_TIMEOUT\n"
+"                          change these, 0 no stall limit)\n"
 "  -o, --output FILE       result: write FILE atomically\n"
 TABOUT_HELP
 "      --url               result: print the result's URL instead\n"
@@ -127,7 +130,8 @@ cmd_submit(struct opts *o, struct http_client *client, const char *base)
 		if ((code = tap_upload_prepare(&o->tap.uploads[i], msg, sizeof msg)) != 0)
 			errx(code, "%s", msg);
 	struct tap_query q = { .lang = o->tap.lang, .query = query, .maxrec = o->tap.maxrec,
-			       .uploads = o->tap.uploads, .nuploads = o->tap.nuploads };
+			       .uploads = o->tap.uploads, .nuploads = o->tap.nuploads,
+			       .params = (const char *const *)o->tap.tap_params };
 	const char *extra[8];
 	size_t n = 0;
 	if (o->exec_duration) {
@@ -493,10 +497,11 @@ cmd_result(struct opts *o, struct http_client *client)
 	}
 	if (!code) {
 		bool overflow = false;
-		char m[900];
+		char m[JOB_MESSAGE_MAX + 1], line[JOB_MESSAGE_MAX + 1];
 		code = tabout_finish(&t, vot_parser_doc(p), &overflow, m, sizeof m);
 		if (code)
-			snprintf(msg, sizeof msg, "%s%s", code == VT_EX_SERVICE ? "service error: " : "", m);
+			snprintf(msg, sizeof msg, "%s%s", code == VT_EX_SERVICE ? "service error: " : "",
+				 http_one_line(line, sizeof line, m, strlen(m), JOB_MESSAGE_MAX));
 		else if (overflow)
 			fprintf(stderr, "vo-job: warning: result truncated at %lu rows by the "
 				"service's row limit (QUERY_STATUS=OVERFLOW)\n",
@@ -695,7 +700,7 @@ parse_args(int argc, char **argv, struct opts *o)
 	o->cmd = argv[1];
 	optind = 2;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":s:q:p:u:m:f:o:c:vhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":s:q:p:u:m:P:f:o:c:vhV", longopts, NULL)) != -1) {
 		int taken = 0;
 		if (c == O_NET) {
 			/* --timeout: for wait the waiting time, else the network's */

@@ -106,7 +106,7 @@ parse_args(int argc, char **argv, struct opts *o)
 	 * the columns to output: the long form with an argument that is not
 	 * a comma list and comes without a query means metadata; see below */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":s:q:p:u:m:f:o:c:vhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":s:q:p:u:m:P:f:o:c:vhV", longopts, NULL)) != -1) {
 		int taken = net_option(&o->net, c, O_NET, optarg, msg, sizeof msg);
 		if (!taken)
 			taken = tabout_option(&o->out, c, O_OUT, optarg, msg, sizeof msg);
@@ -408,7 +408,8 @@ run_query(struct opts *o, struct http_client *client, const char *base, const ch
 	}
 
 	struct tap_query q = { .lang = o->tap.lang, .query = query, .maxrec = o->tap.maxrec,
-			       .uploads = o->tap.uploads, .nuploads = o->tap.nuploads };
+			       .uploads = o->tap.uploads, .nuploads = o->tap.nuploads,
+			       .params = (const char *const *)o->tap.tap_params };
 	struct http_request rq;
 	char *url = join_url(base, "sync");
 	if (!o->async && tap_request_build(&q, url, NULL, &rq) < 0)
@@ -439,10 +440,13 @@ run_query(struct opts *o, struct http_client *client, const char *base, const ch
 	}
 	if (!code) {
 		bool overflow = false;
-		char m[900];
+		char m[JOB_MESSAGE_MAX + 1];
 		code = tabout_finish(&t, vot_parser_doc(p), &overflow, m, sizeof m);
-		if (code == VT_EX_SERVICE)
-			snprintf(msg, msglen, "service error: %s", m);
+		if (code == VT_EX_SERVICE) {
+			char line[JOB_MESSAGE_MAX + 1];
+			snprintf(msg, msglen, "service error: %s",
+				 http_one_line(line, sizeof line, m, strlen(m), JOB_MESSAGE_MAX));
+		}
 		else if (code)
 			snprintf(msg, msglen, "%s", m);
 		else if (overflow) {

@@ -275,7 +275,12 @@ convert_votable(const struct opts *o, struct tabout *t, int fd, const char *url,
 				code = t->code;
 				snprintf(msg, sizeof msg, "%s", t->msg);
 			}
-			warnx("%s: %s", inname, msg);
+			/* network errors name the URL already */
+			size_t n = strlen(inname);
+			if (strncmp(msg, inname, n) == 0 && msg[n] == ':')
+				warnx("%s", msg);
+			else
+				warnx("%s: %s", inname, msg);
 		}
 		net_free(&cs, client);
 	} else {

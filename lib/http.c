@@ -30,6 +30,7 @@
 struct http_client {
 	struct http_opts o;
 	CURL *curl;
+	bool told_deadlines;	/* traced them (verbose) */
 };
 
 /* What to do with the response being received. */
@@ -94,9 +95,9 @@ http_client_new(const struct http_opts *o)
 	if (o != NULL)
 		c->o = *o;
 	if (c->o.connect_timeout_ms <= 0)
-		c->o.connect_timeout_ms = 10000;
+		c->o.connect_timeout_ms = HTTP_CONNECT_TIMEOUT_S * 1000L;
 	if (c->o.low_speed_time_s == 0)
-		c->o.low_speed_time_s = 60;
+		c->o.low_speed_time_s = HTTP_STALL_TIMEOUT_S;
 	if (c->o.max_retries == 0)
 		c->o.max_retries = 4;
 	if (c->o.max_retries < 0)
@@ -177,6 +178,55 @@ http_status_exit(long status)
 	if (status >= 500 && status <= 599)
 		return VT_EX_UNAVAILABLE;
 	return VT_EX_PROTOCOL;
+}
+
+char *
+http_one_line(char *out, size_t outlen, const char *s, size_t len, size_t max)
+{
+	size_t o = 0, cap, i;
+	bool space = false, cut = false;
+
+	if (outlen == 0)
+		return out;
+	cap = outlen - 1 < max ? outlen - 1 : max;
+	for (i = 0; i < len; ) {
+		unsigned char ch = (unsigned char)s[i];
+		size_t n = ch >= 0xf0 ? 4 : ch >= 0xe0 ? 3 : ch >= 0xc0 ? 2 : 1, k;
+		if (ch <= ' ' || ch == 0x7f) {
+			space = o > 0;
+			i++;
+			continue;
+		}
+		/* a whole UTF-8 character, or one byte of what is none */
+		for (k = 1; k < n; k++)
+			if (i + k >= len || ((unsigned char)s[i + k] & 0xc0) != 0x80)
+				break;
+		n = k;
+		if (o + space + n > cap) {
+			cut = true;
+			break;
+		}
+		if (space)
+			out[o++] = ' ';
+		space = false;
+		memcpy(out + o, s + i, n);
+		o += n;
+		i += n;
+	}
+	if (cut && cap > 3) {
+		/* room for "..." within max; not in the middle of a character */
+		if (o + 3 > cap) {
+			o = cap - 3;
+			while (o > 0 && ((unsigned char)out[o] & 0xc0) == 0x80)
+				o--;
+		}
+		while (o > 0 && out[o - 1] == ' ')
+			o--;
+		memcpy(out + o, "...", 3);
+		o += 3;
+	}
+	out[o] = '\0';
+	return out;
 }
 
 char *
@@ -538,6 +588,19 @@ on_debug(CURL *h, curl_infotype type, char *data, size_t len, void *p)
 		data += next;
 	}
 	return 0;
+}
+
+/* The deadlines in force, once: "connect 30 s, stall 300 s (...), total none". */
+static void
+trace_deadlines(const struct http_client *c)
+{
+	char stall[64] = "none", total[32] = "none";
+
+	if (c->o.low_speed_time_s > 0)
+		snprintf(stall, sizeof stall, "%ld s (less than 1 byte/s)", c->o.low_speed_time_s);
+	if (c->o.timeout_ms > 0)
+		snprintf(total, sizeof total, "%.3g s", c->o.timeout_ms / 1000.0);
+	fprintf(stderr, "%s: deadlines: connect %.3g s, stall %s, total %s\n", c->o.progname, c->o.connect_timeout_ms / 1000.0, stall, total);
 }
 
 /* "progname: what URL", the URL's password redacted. */
@@ -960,8 +1023,19 @@ nomem:
 	return HTTP_ENOMEM;
 }
 
+/* Whether the attempt got as far as sending the request (over a new or
+ * a reused connection): a timeout is then a stall, not a connect. */
 static bool
-is_transient(CURLcode rc)
+connected(const struct xfer *x)
+{
+	curl_off_t t = 0;
+
+	return curl_easy_getinfo(x->c->curl, CURLINFO_PRETRANSFER_TIME_T, &t) == CURLE_OK &&
+	       t > 0;
+}
+
+static bool
+is_transient_code(CURLcode rc)
 {
 	switch (rc) {
 	case CURLE_COULDNT_CONNECT:
@@ -979,6 +1053,17 @@ is_transient(CURLcode rc)
 	}
 }
 
+/* Worth another attempt: a connection that failed, or one that broke.
+ * Not a stall: a service that took the request and then sent nothing for
+ * the whole stall timeout is not asked again (minutes each time). */
+static bool
+is_transient(const struct xfer *x, CURLcode rc)
+{
+	if (rc == CURLE_OPERATION_TIMEDOUT)
+		return !connected(x);
+	return is_transient_code(rc);
+}
+
 /* Turn a failed attempt into an error code and a one-line message. */
 static enum http_err
 transfer_error(const struct xfer *x, CURLcode rc, const char *curlmsg, char *err, size_t errlen)
@@ -987,6 +1072,7 @@ transfer_error(const struct xfer *x, CURLcode rc, const char *curlmsg, char *err
 	const char *u = r != NULL ? r : "(URL)";
 	enum http_err e;
 	long oserr = 0;
+	bool tls = false;
 
 	if (*curlmsg == '\0')
 		curlmsg = curl_easy_strerror(rc);
@@ -1007,10 +1093,14 @@ transfer_error(const struct xfer *x, CURLcode rc, const char *curlmsg, char *err
 	case CURLE_OPERATION_TIMEDOUT:
 		e = HTTP_ETIMEOUT;
 		if (x->deadline != 0 && now_ms() >= x->deadline - 50)
-			snprintf(why, sizeof why, "timed out after %.3g s",
+			snprintf(why, sizeof why, "timed out after %.3g s (the --timeout)",
 				 x->c->o.timeout_ms / 1000.0);
+		else if (!connected(x))
+			snprintf(why, sizeof why, "cannot connect: timed out after %.3g s "
+				 "(the connect timeout)", x->c->o.connect_timeout_ms / 1000.0);
 		else
-			snprintf(why, sizeof why, "timed out: %s", curlmsg);
+			snprintf(why, sizeof why, "timed out: the service stalled, less than "
+				 "1 byte/s for %ld s (the stall timeout)", x->c->o.low_speed_time_s);
 		break;
 	case CURLE_PARTIAL_FILE:
 		e = HTTP_ETRANSFER;
@@ -1036,14 +1126,20 @@ transfer_error(const struct xfer *x, CURLcode rc, const char *curlmsg, char *err
 	case CURLE_SSL_INVALIDCERTSTATUS:
 	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
 		e = tls_error(x, rc, curlmsg, why, sizeof why);
+		tls = true;
 		break;
 	default:
 		e = HTTP_ETRANSFER;
 		snprintf(why, sizeof why, "%s", curlmsg);
 		break;
 	}
-	snprintf(err, errlen, "%s%s%s%s", x->redirected ? "after a redirect to " : "",
+	/* The URL first, as in "URL: HTTP 404": which of several requests
+	 * failed.  TLS messages name the server already. */
+	char *q = http_redact_url(x->rq->url);
+	snprintf(err, errlen, "%s%s%s%s%s%s", tls || !q ? "" : q,
+		 tls || !q ? "" : ": ", x->redirected ? "after a redirect to " : "",
 		 x->redirected ? u : "", x->redirected ? ": " : "", why);
+	free(q);
 	if (x->attempt > 0) {
 		size_t n = strlen(err);
 		snprintf(err + n, errlen - n, " (%d attempts)", x->attempt + 1);
@@ -1096,6 +1192,10 @@ http_perform(struct http_client *c, const struct http_request *rq, http_headers_
 		snprintf(err, errlen, "not an http or https URL");
 		return HTTP_EURL;
 	}
+	if (c->o.verbose && !c->told_deadlines) {
+		c->told_deadlines = true;
+		trace_deadlines(c);
+	}
 	if ((url = strdup(rq->url)) == NULL)
 		goto nomem;
 	secure = strncasecmp(url, "https:", 6) == 0;
@@ -1133,7 +1233,7 @@ http_perform(struct http_client *c, const struct http_request *rq, http_headers_
 			break;
 		}
 		if (rc != CURLE_OK) {
-			if (!x.handed && (is_transient(rc) || x.mode == M_RETRY) &&
+			if (!x.handed && (is_transient(&x, rc) || x.mode == M_RETRY) &&
 			    (delay = retry_delay(&x, -1)) >= 0) {
 				if (c->o.verbose)
 					fprintf(stderr, "%s: %s; retrying in %.1f s\n", c->o.progname,

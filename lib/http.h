@@ -24,12 +24,22 @@
 
 #include "cred.h"
 
+/* The default deadlines (vo-tools(7), NETWORK DEADLINES): a connection
+ * (name lookup, TCP, TLS) must be made within HTTP_CONNECT_TIMEOUT_S, and
+ * a service that sends less than 1 byte/s for HTTP_STALL_TIMEOUT_S (no
+ * answer to a query, a download that stopped) is given up, so nothing
+ * hangs for ever; a long download that flows is never cut.  A failed
+ * connect is tried again (with the retries), a stall is not. */
+#define HTTP_CONNECT_TIMEOUT_S 30
+#define HTTP_STALL_TIMEOUT_S 300
+
 /* Zero fields take the default; -1 turns low_speed_time_s and max_retries
  * off. */
 struct http_opts {
-	long connect_timeout_ms;	/* default 10000 */
+	long connect_timeout_ms;	/* default HTTP_CONNECT_TIMEOUT_S */
 	long timeout_ms;		/* whole request incl. retries; 0 = none */
-	long low_speed_time_s;		/* abort below 1 byte/s for this long; default 60 */
+	long low_speed_time_s;		/* abort below 1 byte/s for this long;
+					 * default HTTP_STALL_TIMEOUT_S */
 	int max_retries;		/* default 4 */
 	int max_redirects;		/* default 10 */
 	int verbose;			/* trace requests to stderr; 2: also connections */
@@ -97,9 +107,11 @@ struct http_client *http_client_new(const struct http_opts *o);
 void http_client_free(struct http_client *c);
 
 /* Perform a request.  resp is filled (free with http_response_free) even on
- * error where known; err gets a one-line message on error, without the
- * request URL (the caller prints it) but naming the URL redirected to, if
- * any, password redacted.  resp->url is not redacted: use http_redact_url()
+ * error where known; err gets a one-line message on error that starts
+ * with the request URL ("URL: cannot connect: Connection refused (5
+ * attempts)", "URL: after a redirect to URL2: timed out ..."; a TLS
+ * message names host and port instead), passwords redacted.  With
+ * verbose, the deadlines in force are traced once per client.  resp->url is not redacted: use http_redact_url()
  * to print it.  A response counts as handed to the caller
  * once on_headers is called: from then on nothing is retried. */
 enum http_err http_perform(struct http_client *c, const struct http_request *rq,
@@ -115,6 +127,14 @@ void http_response_free(struct http_response *r);
  * other 4xx (and 3xx) -> PROTOCOL. */
 int http_err_exit(enum http_err e);
 int http_status_exit(long status);
+
+/* Text from a service (an error body, a QUERY_STATUS message) made fit to
+ * quote in a one-line message: runs of white space and control characters
+ * become one space, none at the ends, and beyond max bytes it is cut (at
+ * a UTF-8 character boundary) and "..." appended.  out (outlen bytes,
+ * NUL-terminated) is returned. */
+#define HTTP_QUOTE_MAX 300
+char *http_one_line(char *out, size_t outlen, const char *s, size_t len, size_t max);
 
 /* Percent-encode s for use in a query string or form (malloc'd). */
 char *http_urlencode(const char *s);

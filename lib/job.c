@@ -75,29 +75,27 @@ post_no_follow(struct http_client *c, const char *url, const char *const *form, 
 	return code;
 }
 
-/* The message of an error document: a VOTable's QUERY_STATUS=ERROR text,
- * else the text itself if it is short plain text; malloc'd or NULL. */
+/* The message of an error document (s is NUL-terminated): a VOTable's
+ * QUERY_STATUS=ERROR text, else the start of the text itself if it is
+ * plain text; on one line, cut to max bytes; malloc'd or NULL. */
 static char *
-doc_message(const char *s, size_t len)
+doc_message(const char *s, size_t len, size_t max)
 {
 	if (!s || !len)
 		return NULL;
 	struct vot_handler h = {0};
 	struct vot_parser *p = vot_parser_new(&h);
 	const char *msg = NULL;
-	char *out = NULL;
+	char line[JOB_MESSAGE_MAX + 1] = "";
 	if (p) {
 		vot_parser_feed(p, s, len);
 		if (vot_doc_status(vot_parser_doc(p), &msg) == VOT_STATUS_ERROR && msg && *msg)
-			out = strdup(msg);
+			http_one_line(line, sizeof line, msg, strlen(msg), max);
 		vot_parser_free(p);
 	}
-	if (!out && len < 1000 && s[0] != '<') {
-		out = strndup(s, len);
-		while (out && *out && (out[strlen(out) - 1] == '\n' || out[strlen(out) - 1] == '\r'))
-			out[strlen(out) - 1] = '\0';
-	}
-	return out;
+	if (!line[0] && s[strspn(s, " \t\r\n")] != '<')
+		http_one_line(line, sizeof line, s, len, max);
+	return line[0] ? strdup(line) : NULL;
 }
 
 int
@@ -139,7 +137,7 @@ job_submit(struct http_client *c, const char *base, struct tap_query *q, bool ru
 		/* a service that answers with the job itself at its URL */
 		*url = strdup(resp.url ? resp.url : async);
 	} else {
-		char *msg = doc_message(body.s, body.len);
+		char *msg = doc_message(body.s, body.len, HTTP_QUOTE_MAX);
 		if (msg && resp.status < 500) {
 			snprintf(err, errlen, "service error: %s", msg);
 			code = VT_EX_SERVICE;
@@ -258,8 +256,11 @@ char *
 job_error_message(struct http_client *c, const char *url, const struct uws_job *job,
 		  char *err, size_t errlen)
 {
-	if (job->error_message && *job->error_message)
-		return strdup(job->error_message);
+	if (job->error_message && *job->error_message) {
+		char line[JOB_MESSAGE_MAX + 1];
+		return strdup(http_one_line(line, sizeof line, job->error_message,
+					    strlen(job->error_message), JOB_MESSAGE_MAX));
+	}
 	char *u = join(url, "/error");
 	if (!u)
 		return NULL;
@@ -273,7 +274,7 @@ job_error_message(struct http_client *c, const char *url, const struct uws_job *
 		free(b.s);
 		return NULL;
 	}
-	char *out = doc_message(b.s, b.len);
+	char *out = doc_message(b.s, b.len, JOB_MESSAGE_MAX);
 	if (!out)
 		snprintf(err, errlen, "%s: the job's error is not readable text", url);
 	free(b.s);

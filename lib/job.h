@@ -39,7 +39,10 @@ int job_delete(struct http_client *c, const char *url, char *err, size_t errlen)
 const char *job_result_href(const struct uws_job *job);
 
 /* The job's error message: the errorSummary's, else the error resource's
- * (GET url/error), malloc'd; NULL with a message when there is none. */
+ * (GET url/error), on one line and cut to JOB_MESSAGE_MAX bytes (with
+ * "..."), malloc'd; NULL with a message when there is none.  (Other
+ * services' error bodies quoted in messages are cut to HTTP_QUOTE_MAX.) */
+#define JOB_MESSAGE_MAX 1000
 char *job_error_message(struct http_client *c, const char *url, const struct uws_job *job,
 			char *err, size_t errlen);
 

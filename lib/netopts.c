@@ -22,6 +22,39 @@ net_parse_timeout(const char *s, double *secs)
 	return 0;
 }
 
+/* $name as seconds into *secs (unset or empty: left as it is). */
+static int
+env_seconds(const char *name, double *secs, char *err, size_t errlen)
+{
+	const char *v = getenv(name);
+
+	if (v == NULL || *v == '\0')
+		return 0;
+	if (net_parse_timeout(v, secs) < 0) {
+		snprintf(err, errlen, "%s wants seconds, not '%s'", name, v);
+		return -1;
+	}
+	return 0;
+}
+
+int
+net_http_opts(const struct net_cli *o, struct http_opts *ho, char *err, size_t errlen)
+{
+	double connect = HTTP_CONNECT_TIMEOUT_S, stall = HTTP_STALL_TIMEOUT_S;
+
+	if (env_seconds("VO_CONNECT_TIMEOUT", &connect, err, errlen) < 0 ||
+	    env_seconds("VO_STALL_TIMEOUT", &stall, err, errlen) < 0)
+		return VT_EX_USAGE;
+	if (connect <= 0) {
+		snprintf(err, errlen, "VO_CONNECT_TIMEOUT must be more than 0 seconds");
+		return VT_EX_USAGE;
+	}
+	ho->timeout_ms = o->timeout_s > 0 ? (long)ceil(o->timeout_s * 1000) : 0;
+	ho->connect_timeout_ms = (long)ceil(connect * 1000);
+	ho->low_speed_time_s = stall > 0 ? (long)ceil(stall) : -1;	/* 0: never */
+	return 0;
+}
+
 static int
 load_credentials_file(struct cred_store *cs, char *err, size_t errlen)
 {
@@ -78,7 +111,10 @@ net_setup(const struct net_cli *o, const char *service_url, const char *progname
 		return rc;
 	}
 	memset(&ho, 0, sizeof ho);
-	ho.timeout_ms = o->timeout_s > 0 ? (long)ceil(o->timeout_s * 1000) : 0;
+	if ((rc = net_http_opts(o, &ho, err, errlen)) != 0) {
+		cred_store_free(cs);
+		return rc;
+	}
 	ho.verbose = o->verbose;
 	ho.progname = progname;
 	ho.creds = cs;

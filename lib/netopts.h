@@ -40,7 +40,10 @@ int net_parse_timeout(const char *s, double *secs);
 
 /* Their lines for a program's --help. */
 #define NET_HELP \
-"      --timeout SECS      give up after SECS seconds\n" \
+"      --timeout SECS      give up after SECS seconds (default: no limit, but\n" \
+"                          connect within 30 s, and less than 1 byte/s for\n" \
+"                          300 s is a stall: $VO_CONNECT_TIMEOUT and\n" \
+"                          $VO_STALL_TIMEOUT change these, 0 no stall limit)\n" \
 "      --token-file FILE   a token (mode 600) for the service's host\n" \
 "      --auth SCHEME       bearer (default) or basic (user from --auth-user,\n" \
 "                          default x-oauth-basic, the token as password)\n" \
@@ -49,6 +52,14 @@ int net_parse_timeout(const char *s, double *secs);
 /* If c (from getopt_long) is one of NET_LONGOPTS(base), take its argument
  * and return 1, or -1 with a message for a bad value; else return 0. */
 int net_option(struct net_cli *o, int c, int base, const char *arg, char *err, size_t errlen);
+
+/* The deadlines of struct http_opts: --timeout, and the connect and stall
+ * timeouts, $VO_CONNECT_TIMEOUT and $VO_STALL_TIMEOUT (seconds; a stall
+ * timeout of 0 turns it off) else HTTP_CONNECT_TIMEOUT_S and
+ * HTTP_STALL_TIMEOUT_S.  Returns 0, or VT_EX_USAGE with a message for a
+ * bad value.  net_setup() uses it; a program that builds its own client
+ * should too. */
+int net_http_opts(const struct net_cli *o, struct http_opts *ho, char *err, size_t errlen);
 
 /* Build the credential store (the token file bound to service_url's host and
  * port, plus the per-host credentials file) and an HTTP client that uses it;

@@ -56,6 +56,7 @@ struct meta {
 /* What the values of a column have allowed so far. */
 struct guess {
 	bool any, can_long, can_double, can_bool;
+	bool non_ascii;		/* text beyond ASCII: unicodeChar, not char */
 };
 
 struct tin {
@@ -448,6 +449,8 @@ guess_value(struct guess *g, const char *s)
 		g->can_double = false;
 	if (g->can_bool && !bool_letter(s))
 		g->can_bool = false;
+	for (const unsigned char *p = (const unsigned char *)s; !g->non_ascii && *p; p++)
+		g->non_ascii = *p >= 0x80;
 }
 
 static int
@@ -738,7 +741,7 @@ infer_types(struct tin *in, const struct vot_handler *h, bool *skip)
 	if (!g)
 		return fail_nomem(in);
 	for (size_t i = 0; i < t->nfields; i++)
-		g[i] = (struct guess){false, true, true, true};
+		g[i] = (struct guess){false, true, true, true, false};
 	FILE *spool = tmpfile();
 	if (!spool) {
 		free(g);
@@ -757,7 +760,7 @@ infer_types(struct tin *in, const struct vot_handler *h, bool *skip)
 		else if (g[i].any && g[i].can_bool)
 			rc = set_field(f, VOT_BOOLEAN, NULL);
 		else
-			rc = set_field(f, VOT_CHAR, "*");
+			rc = set_field(f, g[i].non_ascii ? VOT_UNICODE : VOT_CHAR, "*");
 		if (rc < 0)
 			e = fail_nomem(in);
 	}

@@ -6,7 +6,8 @@
  * one line per column before the header row (datatype may carry an
  * arraysize in brackets: "float[3]", "char[*]"), as written by
  * `vo-vot --meta`.  Otherwise each column's type is inferred from all its
- * values (long, double, boolean, else char), which needs a first pass:
+ * values (long, double, boolean, else char[*], or unicodeChar[*] if some
+ * value is not ASCII, as VOTable's char is), which needs a first pass:
  * the rows are spooled to a temporary file, so memory stays constant. */
 #ifndef VT_TABLEIN_H
 #define VT_TABLEIN_H

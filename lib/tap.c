@@ -163,11 +163,18 @@ int
 tap_request_build(struct tap_query *q, const char *url, const char *const *extra,
 		  struct http_request *rq)
 {
-	size_t nf = 0, len = 1;
+	size_t nf = 0, len = 1, max = 12;
 
 	memset(rq, 0, sizeof *rq);
 	rq->method = "POST";
 	rq->url = url;
+	for (size_t i = 0; q->params && q->params[i] && q->params[i + 1]; i += 2)
+		max += 2;
+	for (size_t i = 0; extra && extra[i] && extra[i + 1]; i += 2)
+		max += 2;
+	free(q->form);
+	if (!(q->form = malloc(max * sizeof *q->form)))
+		return -1;
 	q->form[nf++] = "REQUEST";
 	q->form[nf++] = "doQuery";
 	q->form[nf++] = "LANG";
@@ -179,7 +186,11 @@ tap_request_build(struct tap_query *q, const char *url, const char *const *extra
 		q->form[nf++] = "MAXREC";
 		q->form[nf++] = q->maxrec_text;
 	}
-	for (size_t i = 0; extra && extra[i] && extra[i + 1] && nf + 4 < 16; i += 2) {
+	for (size_t i = 0; q->params && q->params[i] && q->params[i + 1]; i += 2) {
+		q->form[nf++] = q->params[i];
+		q->form[nf++] = q->params[i + 1];
+	}
+	for (size_t i = 0; extra && extra[i] && extra[i + 1]; i += 2) {
 		q->form[nf++] = extra[i];
 		q->form[nf++] = extra[i + 1];
 	}
@@ -241,8 +252,10 @@ tap_request_free(struct tap_query *q)
 {
 	free(q->upload_param);
 	free(q->parts);
+	free(q->form);
 	q->upload_param = NULL;
 	q->parts = NULL;
+	q->form = NULL;
 }
 
 static void *
@@ -251,10 +264,67 @@ grow(void *v, size_t n, size_t size)
 	return realloc(v, (n + 1) * size);
 }
 
+/* Whether a RESPONSEFORMAT value asks for a VOTable of some sort. */
+static bool
+names_votable(const char *v)
+{
+	for (; *v; v++)
+		if (!strncasecmp(v, "votable", 7))
+			return true;
+	return false;
+}
+
+/* -P NAME=VALUE: checked, added to t->tap_params.  0 or -1 with a message. */
+static int
+tap_param_add(struct tap_cli *t, const char *arg, char *err, size_t errlen)
+{
+	static const char *const own[][2] = {
+		{"REQUEST", "it is doQuery"}, {"LANG", "use --lang"},
+		{"QUERY", "give the query as the argument or with -q"},
+		{"MAXREC", "use -m"}, {"UPLOAD", "use -u"},
+	};
+	const char *eq = strchr(arg, '=');
+	size_t n = eq ? (size_t)(eq - arg) : 0;
+
+	if (n == 0 || arg[strspn(arg, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+				   "0123456789_.-")] != '=') {
+		snprintf(err, errlen, "-P wants NAME=VALUE (a TAP parameter), not '%s'", arg);
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
+		if (strlen(own[i][0]) == n && !strncasecmp(arg, own[i][0], n)) {
+			snprintf(err, errlen, "-P %s: %s", own[i][0], own[i][1]);
+			return -1;
+		}
+	if (((n == 14 && !strncasecmp(arg, "RESPONSEFORMAT", n)) ||
+	     (n == 6 && !strncasecmp(arg, "FORMAT", n))) && !names_votable(eq + 1)) {
+		snprintf(err, errlen, "-P %s: the answer is read as a VOTable (votable, "
+			 "votable/td, votable/b2, ...); -f chooses what is written", arg);
+		return -1;
+	}
+	char **np = realloc(t->tap_params, (t->ntap_params + 3) * sizeof *np);
+	if (!np) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	t->tap_params = np;
+	if (!(np[t->ntap_params] = strndup(arg, n)) || !(np[t->ntap_params + 1] = strdup(eq + 1))) {
+		free(np[t->ntap_params]);
+		np[t->ntap_params] = NULL;
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	t->ntap_params += 2;
+	np[t->ntap_params] = NULL;
+	return 0;
+}
+
 int
 tap_option(struct tap_cli *t, int c, int base, const char *arg, char *err, size_t errlen)
 {
 	switch (c) {
+	case 'P':
+		return tap_param_add(t, arg, err, errlen) < 0 ? -1 : 1;
 	case 'q':
 		t->query_file = arg;
 		return 1;
@@ -385,9 +455,13 @@ tap_cli_free(struct tap_cli *t)
 		tap_upload_free(&t->uploads[i]);
 	for (size_t i = 0; i < t->nparams; i++)
 		adql_param_free(&t->params[i]);
+	for (size_t i = 0; i < t->ntap_params; i++)
+		free(t->tap_params[i]);
 	free(t->uploads);
 	free(t->params);
+	free(t->tap_params);
 	t->uploads = NULL;
 	t->params = NULL;
-	t->nuploads = t->nparams = 0;
+	t->tap_params = NULL;
+	t->nuploads = t->nparams = t->ntap_params = 0;
 }

@@ -24,11 +24,13 @@ struct tap_query {
 	long maxrec;		/* < 0: the service's default */
 	struct tap_upload *uploads;
 	size_t nuploads;
+	/* more TAP parameters (-P): NAME, VALUE, ..., NULL; or NULL */
+	const char *const *params;
 
 	/* built by tap_request_build */
 	char maxrec_text[24];
 	char *upload_param;
-	const char *form[16];
+	const char **form;
 	struct http_part *parts;
 };
 
@@ -46,15 +48,20 @@ int tap_upload_prepare(struct tap_upload *u, char *err, size_t errlen);
 void tap_upload_free(struct tap_upload *u);
 
 /* Fill rq (method, url, form or multipart parts) for a query posted to
- * url (the sync or async endpoint).  extra: more "NAME", "VALUE" pairs,
- * NULL-terminated, or NULL.  Returns 0 or -1 (out of memory). */
+ * url (the sync or async endpoint): REQUEST, LANG, QUERY, MAXREC, then
+ * q->params, then extra ("NAME", "VALUE" pairs, NULL-terminated, or NULL),
+ * then UPLOAD.  Returns 0 or -1 (out of memory). */
 int tap_request_build(struct tap_query *q, const char *url, const char *const *extra,
 		      struct http_request *rq);
 void tap_request_free(struct tap_query *q);
 
 /* The query options of vo-tap and vo-job: -q FILE, -p NAME=VALUE,
- * -u NAME=FILE|URL, -m MAXREC (put "q:p:u:m:" in the short options) and
- * --lang LANG (getopt_long returns base for it). */
+ * -u NAME=FILE|URL, -m MAXREC, -P NAME=VALUE (put "q:p:u:m:P:" in the
+ * short options) and --lang LANG (getopt_long returns base for it).
+ * -P passes any other TAP parameter (RESPONSEFORMAT=votable/td, a
+ * service's own); not REQUEST, LANG, QUERY, MAXREC or UPLOAD, which have
+ * their own options, and a RESPONSEFORMAT or FORMAT must still be a
+ * VOTable (the programs read the answer as one). */
 struct tap_cli {
 	const char *query_file;
 	const char *lang;
@@ -63,11 +70,14 @@ struct tap_cli {
 	size_t nparams;
 	struct tap_upload *uploads;
 	size_t nuploads;
+	char **tap_params;		/* -P: NAME, VALUE, ..., NULL */
+	size_t ntap_params;		/* names and values */
 };
 
 #define TAP_LONGOPTS(base) \
 	{ "query-file", required_argument, NULL, 'q' }, \
 	{ "param", required_argument, NULL, 'p' }, \
+	{ "tap-param", required_argument, NULL, 'P' }, \
 	{ "upload", required_argument, NULL, 'u' }, \
 	{ "maxrec", required_argument, NULL, 'm' }, \
 	{ "lang", required_argument, NULL, (base) }
@@ -79,6 +89,8 @@ struct tap_cli {
 "  -p NAME=VALUE           bind VALUE to :NAME in the query as a quoted literal\n" \
 "                          (NAME:s=VALUE a string, NAME:n=VALUE a number)\n" \
 "  -u NAME=FILE|URL        upload a table (VOTable, TSV, CSV) as TAP_UPLOAD.NAME\n" \
+"  -P, --tap-param NAME=VALUE  another TAP parameter for the service, e.g.\n" \
+"                          RESPONSEFORMAT=votable/td (repeatable)\n" \
 "  -m, --maxrec N          ask for at most N rows\n" \
 "      --lang LANG         query language (default ADQL)\n"
 

@@ -3,6 +3,8 @@
 # server: through vo-vot, and through the http_test driver where vo-vot
 # has no way to ask (POST, redirects of POST, multipart, ranges).
 
+bats_require_minimum_version 1.5.0
+
 load lib/faultserver
 
 TOKEN=s3cret-Tok3n-value
@@ -316,4 +318,58 @@ fetch() {
 	[[ "$output" == vo-vot:*404* ]]
 	run "$VT_BIN/vo-vot" "$a_URL/status?code=500"
 	[ "$status" -eq 69 ]
+}
+
+# ---- deadlines by default (issue 9, item 15) ----
+
+@test "http: the default deadlines are in force, shown by -v, changed by VO_*_TIMEOUT" {
+	run --separate-stderr "$VT_BIN/vo-vot" -v "$a_URL/files/t.vot"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$EXPECTED" ]
+	[ "${stderr_lines[0]}" = "vo-vot: deadlines: connect 30 s, stall 300 s (less than 1 byte/s), total none" ]
+	VO_CONNECT_TIMEOUT=2.5 VO_STALL_TIMEOUT=7 run --separate-stderr "$VT_BIN/vo-vot" -v --timeout 9 "$a_URL/files/t.vot"
+	[ "$status" -eq 0 ]
+	[ "${stderr_lines[0]}" = "vo-vot: deadlines: connect 2.5 s, stall 7 s (less than 1 byte/s), total 9 s" ]
+	VO_STALL_TIMEOUT=0 run --separate-stderr "$VT_BIN/vo-vot" -v "$a_URL/files/t.vot"
+	[ "${stderr_lines[0]}" = "vo-vot: deadlines: connect 30 s, stall none, total none" ]
+	VO_STALL_TIMEOUT=soon run "$VT_BIN/vo-vot" "$a_URL/files/t.vot"
+	[ "$status" -eq 64 ]
+	[[ "$output" == *"VO_STALL_TIMEOUT wants seconds, not 'soon'" ]]
+	VO_CONNECT_TIMEOUT=0 run "$VT_BIN/vo-vot" "$a_URL/files/t.vot"
+	[ "$status" -eq 64 ]
+	# and the --help of every program says so
+	for p in vo-vot vo-tap vo-job; do
+		"$VT_BIN/$p" --help | grep -q 'within 30 s'
+		"$VT_BIN/$p" --help | grep -q 'VO_STALL_TIMEOUT'
+	done
+}
+
+@test "http: a service that never answers ends after the stall timeout: exit 75, the URL, no retry" {
+	start=$SECONDS
+	VO_STALL_TIMEOUT=2 run timeout 60 "$VT_BIN/vo-vot" "$a_URL/stall?seconds=30&file=t.vot"
+	[ "$status" -eq 75 ]
+	[ "$output" = "vo-vot: $a_URL/stall?seconds=30&file=t.vot: timed out: the service stalled, less than 1 byte/s for 2 s (the stall timeout)" ]
+	[ $((SECONDS - start)) -lt 10 ]
+	[ "$(fs_requests "$a_LOG" /stall)" -eq 1 ]
+}
+
+@test "http: a download that stops in the body ends after the stall timeout; a shorter pause does not" {
+	VO_STALL_TIMEOUT=2 run timeout 60 "$VT_BIN/vo-vot" "$a_URL/stall?seconds=30&after_bytes=100&file=t.vot"
+	[ "$status" -eq 75 ]
+	[[ "$output" == *"the service stalled"* ]]
+	[ "$(fs_requests "$a_LOG" /stall)" -eq 1 ]
+	VO_STALL_TIMEOUT=4 run timeout 60 "$VT_BIN/vo-vot" "$a_URL/stall?seconds=1&after_bytes=100&file=t.vot"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$EXPECTED" ]
+}
+
+@test "http: connection refused names the URL once" {
+	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	run "$VT_BIN/vo-vot" --timeout 1 "http://127.0.0.1:$port/x.vot"
+	[ "$status" -eq 69 ]
+	[[ "$output" == "vo-vot: http://127.0.0.1:$port/x.vot: cannot connect: Connection refused"* ]]
+	# an HTTP error too: the URL once
+	run "$VT_BIN/vo-vot" "$a_URL/status?code=404"
+	[ "$status" -eq 76 ]
+	[[ "$output" == "vo-vot: $a_URL/status?code=404: HTTP 404"* ]]
 }

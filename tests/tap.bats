@@ -2,6 +2,8 @@
 # vo-tap against the real local TAP service (GAVO DaCHS, scripts/vo-test-server)
 # and, for what a real server cannot be made to do, the fault server.
 
+bats_require_minimum_version 1.5.0
+
 load lib/dachs
 load lib/faultserver
 
@@ -308,4 +310,99 @@ time.sleep(20)' > "$T/port" &
 	run "$TAP" -s "$VT_TAP_AUTH_URL" --token-file "$T/tok" 'SELECT 1'
 	[ "$status" -eq 77 ]
 	[[ "$output" == *"chmod 600 $T/tok"* ]]
+}
+
+# ---- -P: other TAP parameters (issue 9, item 12) ----
+
+@test "-P RESPONSEFORMAT=votable/td: the service answers in TABLEDATA, the same rows" {
+	# (not vec: an array of NaNs is NULL in TABLEDATA)
+	Q='SELECT id, name, ra, dec, mag, flag, n, t FROM vot.small ORDER BY id'
+	run --separate-stderr "$TAP" -v -s "$S" -P RESPONSEFORMAT=votable/td "$Q"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(small_tsv | cut -f1-8)" ]
+	grep -qi '^vo-tap: < Content-Type: application/x-votable+xml;serialization=TABLEDATA' <<<"$stderr"
+	# and with --async: the job's parameter, then its result
+	run --separate-stderr "$TAP" -v --async -s "$S" -P RESPONSEFORMAT=votable/td "$Q"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(small_tsv | cut -f1-8)" ]
+	grep -qi '^vo-tap: < Content-Type: application/x-votable+xml;serialization=TABLEDATA' <<<"$stderr"
+}
+
+@test "-P sends any parameter as it is, after the query's own; repeatable" {
+	run "$TAP" -s "$fs_URL/echo?x=" -P RESPONSEFORMAT=votable/b2 -P X_CUSTOM='a b&c=d' 'SELECT 1'
+	# /echo answers JSON, not a VOTable: what matters is what was sent
+	body=$(python3 -c 'import json,sys; print([json.loads(l)["body"] for l in open(sys.argv[1])][-1])' "$fs_LOG")
+	[ "$body" = "REQUEST=doQuery&LANG=ADQL&QUERY=SELECT%201&RESPONSEFORMAT=votable%2Fb2&X_CUSTOM=a%20b%26c%3Dd" ]
+}
+
+@test "-P: the parameters vo-tap sets itself, and answers it cannot read, are usage errors" {
+	for p in MAXREC=5 maxrec=5 LANG=SQL QUERY=x UPLOAD=t,param:t REQUEST=getCapabilities; do
+		run "$TAP" -s "$fs_URL/never" -P "$p" 'SELECT 1'
+		[ "$status" -eq 64 ]
+	done
+	[[ "$output" == "vo-tap: -P REQUEST: "* ]]
+	for p in RESPONSEFORMAT=csv FORMAT=text/plain 'noequals' '=x' 'a b=1'; do
+		run "$TAP" -s "$fs_URL/never" -P "$p" 'SELECT 1'
+		[ "$status" -eq 64 ]
+	done
+	[ "$(fs_requests "$fs_LOG")" -eq 0 ]
+}
+
+@test "vo-job submit -P: the job carries the parameter" {
+	export VO_JOURNAL="$T/journal"
+	J=$("$VT_BIN/vo-job" submit --run -s "$S" -P RESPONSEFORMAT=votable/td 'SELECT TOP 1 id FROM vot.small ORDER BY id')
+	[ -n "$J" ]
+	run "$VT_BIN/vo-job" wait --timeout 60 "$J"
+	[ "$status" -eq 0 ]
+	run "$VT_BIN/vo-job" info "$J"
+	grep -qiE '^parameter[.:	]*responseformat	votable/td$' <<<"$output" || {
+		echo "$output"; curl -s "$J/parameters"; false; }
+	"$VT_BIN/vo-job" delete "$J"
+}
+
+# ---- deadlines and messages (issue 9, item 15) ----
+
+@test "a service that accepts the query and never answers: the stall timeout ends it, exit 75, no retry" {
+	start=$(date +%s)
+	VO_STALL_TIMEOUT=2 run timeout 60 "$TAP" -s "$fs_URL/stall?seconds=60&x=" 'SELECT 1'
+	[ "$status" -eq 75 ]
+	[ "$output" = "vo-tap: $fs_URL/stall?seconds=60&x=/sync: timed out: the service stalled, less than 1 byte/s for 2 s (the stall timeout)" ]
+	# curl counts the request body as traffic for its first seconds
+	[ $(( $(date +%s) - start )) -lt 20 ]
+	[ "$(fs_requests "$fs_LOG" /stall)" -eq 1 ]
+}
+
+@test "connection refused: the message names the service's URL" {
+	port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	run "$TAP" -s "http://127.0.0.1:$port/tap" 'SELECT 1'
+	[ "$status" -eq 69 ]
+	[[ "$output" == "vo-tap: http://127.0.0.1:$port/tap/sync: cannot connect: Connection refused"* ]]
+}
+
+@test "a long error body is quoted on one line, cut" {
+	mkdir -p "$FS_DIR"
+	for i in $(seq 200); do printf 'Error %d:\tsomething went wrong here\r\n' "$i"; done >"$FS_DIR/long.txt"
+	run "$TAP" -s "$fs_URL/status?code=500&file=long.txt&x=" 'SELECT 1'
+	[ "$status" -eq 69 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[ "${#output}" -lt 600 ]
+	[[ "$output" == *"HTTP 500: Error 1: something went wrong here Error 2: "* ]]
+	# job creation refused with a long text: the same
+	run "$VT_BIN/vo-job" submit -s "$fs_URL/status?code=400&file=long.txt&x=" 'SELECT 1'
+	[ "$status" -eq 1 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[ "${#output}" -lt 400 ]
+	[[ "$output" == "vo-job: service error: Error 1: something went wrong here Error 2: "*"..." ]]
+}
+
+@test "-u of a TSV file that is not UTF-8: refused before the query is sent (exit 65)" {
+	printf 'id\tname\n1\tok\n2\tcaf\xe9\n' >"$T/latin1.tsv"
+	run "$TAP" -s "$S" -u t="$T/latin1.tsv" 'SELECT * FROM TAP_UPLOAD.t'
+	[ "$status" -eq 65 ]
+	[ "$output" = "vo-tap: -u t: $T/latin1.tsv: row 2, column 'name': not valid UTF-8 (byte 0xE9)" ]
+	# converted, it goes through
+	iconv -f latin1 -t utf-8 "$T/latin1.tsv" >"$T/utf8.tsv"
+	run "$TAP" -s "$S" -u t="$T/utf8.tsv" 'SELECT * FROM TAP_UPLOAD.t ORDER BY id'
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'id\tname\n1\tok\n2\tcafé')" ]
 }

@@ -239,6 +239,42 @@ test_netopts(void)
 	CHECK(strstr(err, "chmod 600") != NULL);
 }
 
+/* Service messages quoted on one line, cut at a character boundary. */
+static void
+test_one_line(void)
+{
+	char out[64], big[400];
+	const char *s = "  Query failed:\n\tline 1\r\n\x01" "column  \"x\"  ";
+
+	CHECK_STR(http_one_line(out, sizeof out, s, strlen(s), HTTP_QUOTE_MAX),
+		  "Query failed: line 1 column \"x\"");
+	CHECK_STR(http_one_line(out, sizeof out, "", 0, 10), "");
+	CHECK_STR(http_one_line(out, sizeof out, " \n ", 3, 10), "");
+	CHECK_STR(http_one_line(out, sizeof out, "abcdefghij", 10, 10), "abcdefghij");
+	CHECK_STR(http_one_line(out, sizeof out, "abcdefghijk", 11, 10), "abcdefg...");
+	CHECK_STR(http_one_line(out, sizeof out, "abc defghijk", 12, 10), "abc def...");
+	CHECK_STR(http_one_line(out, sizeof out, "abcdef    ghijk", 15, 10), "abcdef...");
+	/* "é" (2 bytes) and "✓" (3 bytes) are never split */
+	CHECK_STR(http_one_line(out, sizeof out, "abcdeféé", 10, 8), "abcde...");
+	CHECK_STR(http_one_line(out, sizeof out, "ab✓✓✓✓", 14, 9), "ab✓...");
+	/* the buffer's size bounds it too */
+	CHECK_STR(http_one_line(out, 8, "abcdefghijk", 11, 300), "abcd...");
+	CHECK_STR(http_one_line(out, 2, "abcdefghijk", 11, 300), "a");
+	memset(big, 'x', sizeof big);
+	http_one_line(out, sizeof out, big, sizeof big, HTTP_QUOTE_MAX);
+	CHECK(strlen(out) == sizeof out - 1 && strcmp(out + sizeof out - 4, "...") == 0);
+	char *huge = malloc(1 << 20);
+	char q[1024];
+	if (huge == NULL)
+		exit(70);
+	for (size_t i = 0; i < 1 << 20; i++)
+		huge[i] = i % 50 == 49 ? '\n' : 'y';
+	http_one_line(q, sizeof q, huge, 1 << 20, HTTP_QUOTE_MAX);
+	CHECK(strlen(q) == HTTP_QUOTE_MAX && strchr(q, '\n') == NULL);
+	CHECK(strcmp(q + HTTP_QUOTE_MAX - 3, "...") == 0);
+	free(huge);
+}
+
 static int
 unit_tests(void)
 {
@@ -251,6 +287,7 @@ unit_tests(void)
 	test_paths();
 	test_http_pure();
 	test_netopts();
+	test_one_line();
 	if (fork() == 0)
 		execlp("rm", "rm", "-rf", tmpdir, (char *)NULL), _exit(127);
 	if (failures) {

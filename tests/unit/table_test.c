@@ -490,6 +490,10 @@ test_infer(void)
 	    "x\ty\r\n1\t-\r\n-\t0.5\r\n", &(struct tin_opts){.null_str = "-"},
 	    "# x\tlong\t\t\n# y\tdouble\t\t\nx\ty\n1\t\n\t0.5\n");
 
+	expect_read("text beyond ASCII is unicodeChar", TIN_TSV,
+	    "a\tb\nx\tcaf\xc3\xa9\ny\tz\n", NULL,
+	    "# a\tchar[*]\t\t\n# b\tunicodeChar[*]\t\t\na\tb\nx\tcaf\xc3\xa9\ny\tz\n");
+
 	expect_read("header only", TIN_TSV, "a\tb\n", NULL,
 	    "# a\tchar[*]\t\t\n# b\tchar[*]\t\t\na\tb\n");
 
