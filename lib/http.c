@@ -119,6 +119,12 @@ http_client_new(const struct http_opts *o)
 	return c;
 }
 
+long
+http_stall_timeout_s(const struct http_client *c)
+{
+	return c->o.low_speed_time_s > 0 ? c->o.low_speed_time_s : 0;
+}
+
 void
 http_client_free(struct http_client *c)
 {

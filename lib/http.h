@@ -105,6 +105,9 @@ struct http_client;
 
 struct http_client *http_client_new(const struct http_opts *o);
 void http_client_free(struct http_client *c);
+/* The client's stall timeout in seconds, 0 if none (a blocking request,
+ * such as UWS WAIT, must end well before it). */
+long http_stall_timeout_s(const struct http_client *c);
 
 /* Perform a request.  resp is filled (free with http_response_free) even on
  * error where known; err gets a one-line message on error that starts

@@ -171,6 +171,10 @@ job_fetch(struct http_client *c, const char *url, long wait_s, enum uws_phase cu
 	  struct uws_job *job, char *err, size_t errlen)
 {
 	char *u = NULL;
+	/* the service sends nothing while it blocks: not for a stall */
+	long stall = http_stall_timeout_s(c);
+	if (stall > 0 && wait_s > stall / 2)
+		wait_s = stall / 2;
 	if (wait_s > 0 && (current == UWS_PENDING || current == UWS_QUEUED ||
 			   current == UWS_EXECUTING)) {
 		size_t n = strlen(url) + 64;

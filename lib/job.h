@@ -21,7 +21,8 @@ int job_submit(struct http_client *c, const char *base, struct tap_query *q, boo
 
 /* GET the job document into *job.  wait_s > 0 asks the service to block
  * up to that long while the job is still in phase current (UWS 1.1 WAIT;
- * services without it answer at once). */
+ * services without it answer at once), at most half the client's stall
+ * timeout. */
 int job_fetch(struct http_client *c, const char *url, long wait_s, enum uws_phase current,
 	      struct uws_job *job, char *err, size_t errlen);
 

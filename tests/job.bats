@@ -568,6 +568,16 @@ assert sys.argv[3] in json.dumps(o), o' "$output" "$(job_id "$J")" "$Q"
 	"$VJ" delete --token-file "$VT_TAP_TOKEN_FILE" "$J"
 }
 
+@test "wait: a blocking WAIT stays within the stall timeout (VO_STALL_TIMEOUT=4: WAIT=2)" {
+	submit --run "$SLOW_Q"
+	VO_STALL_TIMEOUT=4 run --separate-stderr timeout 120 "$VJ" wait -v "$J"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\tCOMPLETED' "$J")" ]
+	grep -q "^vo-job: GET $J?WAIT=2&PHASE=" <<<"$stderr"
+	! grep -q "WAIT=30" <<<"$stderr"
+	! grep -q "stalled" <<<"$stderr"
+}
+
 @test "fault: a job URL answering 403: wait exits 77 at once, one request, no retry" {
 	fs_start fs
 	start=$(date +%s)
