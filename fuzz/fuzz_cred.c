@@ -31,6 +31,25 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	snprintf(credfile, sizeof credfile, "%s/credentials", dir);
 	snprintf(tokfile, sizeof tokfile, "%s/tok", dir);
 	write_file(tokfile, "  s3cret-token\n", 15);
+	/* token files a credentials line may name: readable by others, a
+	 * directory, a FIFO without a writer, too large, empty */
+	char f[128];
+	snprintf(f, sizeof f, "%s/open", dir);
+	write_file(f, "tok\n", 4);
+	chmod(f, 0644);
+	snprintf(f, sizeof f, "%s/dir", dir);
+	mkdir(f, 0700);
+	snprintf(f, sizeof f, "%s/fifo", dir);
+	mkfifo(f, 0600);
+	snprintf(f, sizeof f, "%s/big", dir);
+	char *big = malloc(70000);
+	if (!big)
+		abort();
+	memset(big, 'x', 70000);
+	write_file(f, big, 70000);
+	free(big);
+	snprintf(f, sizeof f, "%s/empty", dir);
+	write_file(f, "", 0);
 	setenv("HOME", dir, 1);	/* "~/tok" is the token file */
 	return 0;
 }
@@ -86,6 +105,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		FZ_CHECK(tok == NULL && err[0], "refused without a message");
 	}
 
+	if (len && data[0] & 16) {
+		/* a credentials file that is a directory, or missing */
+		char f[128];
+		snprintf(f, sizeof f, "%s/dir", dir);
+		FZ_CHECK(cred_store_load(&cs, f, 0, err, sizeof err) != CRED_OK, "a directory");
+		snprintf(f, sizeof f, "%s/missing", dir);
+		FZ_CHECK(cred_store_load(&cs, f, 0, err, sizeof err) == CRED_OK, "missing, optional");
+		FZ_CHECK(cred_store_load(&cs, f, 1, err, sizeof err) != CRED_OK, "missing");
+	}
 	enum cred_err e = cred_store_load(&cs, credfile, 1, err, sizeof err);
 	FZ_CHECK(e == CRED_OK || err[0], "refused without a message");
 	cred_err_exit(e);
