@@ -21,6 +21,22 @@ write_file(const char *path, const void *data, size_t len)
 		abort();
 }
 
+static void
+cleanup(void)
+{
+	static const char *const files[] = {
+		"credentials", "tok", "open", "fifo", "big", "empty",
+	};
+	char f[128];
+	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+		snprintf(f, sizeof f, "%s/%s", dir, files[i]);
+		unlink(f);
+	}
+	snprintf(f, sizeof f, "%s/dir", dir);
+	rmdir(f);
+	rmdir(dir);
+}
+
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -51,6 +67,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	snprintf(f, sizeof f, "%s/empty", dir);
 	write_file(f, "", 0);
 	setenv("HOME", dir, 1);	/* "~/tok" is the token file */
+	atexit(cleanup);
 	return 0;
 }
 

@@ -13,6 +13,21 @@
  * as the input's first byte chooses. */
 static char dir[64], path[3][128];
 
+static void
+cleanup(void)
+{
+	static const char *const rm[] = {
+		"services", "xdg/vo-tools/services", "xdg/vo-tools", "xdg",
+		".config/vo-tools/services", ".config/vo-tools", ".config", "",
+	};
+	char f[160];
+	for (size_t i = 0; i < sizeof rm / sizeof *rm; i++) {
+		snprintf(f, sizeof f, "%s/%s", dir, rm[i]);
+		if (unlink(f) != 0)
+			rmdir(f);
+	}
+}
+
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -32,6 +47,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	snprintf(d, sizeof d, "%s/.config/vo-tools", dir);
 	mkdir(d, 0700);
 	snprintf(path[2], sizeof path[2], "%s/.config/vo-tools/services", dir);
+	atexit(cleanup);
 	return 0;
 }
 
