@@ -652,7 +652,12 @@ report_locked(const struct row *r)
 		msg += 7;
 	if (G.progress)
 		fputs("\r\033[K", stderr);
-	fprintf(stderr, "vo-get: %s: %s\n", url, msg);
+	/* transport errors already begin with the URL */
+	size_t ul = strlen(url);
+	if (strncmp(msg, url, ul) == 0 && msg[ul] == ':')
+		fprintf(stderr, "vo-get: %s\n", msg);
+	else
+		fprintf(stderr, "vo-get: %s: %s\n", url, msg);
 	free(url);
 }
 
