@@ -1011,6 +1011,7 @@ setup_attempt(struct xfer *x, const struct body *b, struct curl_slist **hdrs, bo
 		l = t;
 	}
 	/* The credential of this URL's host and port, if any: never another's. */
+	x->resp->cred_sent = false;
 	if (creds_ok && (cred = cred_for_url(c->o.creds, x->url)) != NULL) {
 		if ((auth = auth_header(cred)) == NULL)
 			goto nomem;
@@ -1019,6 +1020,7 @@ setup_attempt(struct xfer *x, const struct body *b, struct curl_slist **hdrs, bo
 		if (t == NULL)
 			goto nomem;
 		l = t;
+		x->resp->cred_sent = true;
 	}
 	if (l != NULL)
 		curl_easy_setopt(h, CURLOPT_HTTPHEADER, l);

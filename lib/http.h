@@ -79,6 +79,7 @@ struct http_response {
 	long long content_length;	/* -1 if unknown */
 	char *content_disposition;
 	bool range_honoured;		/* 206 for a range request */
+	bool cred_sent;			/* the last attempt carried a credential */
 };
 
 enum http_err {

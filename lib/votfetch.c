@@ -94,7 +94,7 @@ body_message(const char *body, size_t len, char *out, size_t outlen, bool *servi
 }
 
 static void
-auth_hint(const char *challenge, char *out, size_t outlen)
+auth_hint(const char *challenge, bool sent, char *out, size_t outlen)
 {
 	char schemes[128] = "";
 	size_t n = 0;
@@ -123,8 +123,10 @@ auth_hint(const char *challenge, char *out, size_t outlen)
 		}
 	}
 	/* (the length checks keep -Wformat-truncation quiet at any -O) */
-	const char *how = "give a token with --token-file (with --auth basic for HTTP Basic) "
-			  "or in the credentials file";
+	const char *how = sent ? "the credential sent was rejected (expired, revoked, or for "
+				 "another service): get a new one"
+			       : "give a token with --token-file (with --auth basic for HTTP Basic) "
+				 "or in the credentials file";
 	if (n && outlen > strlen(schemes) + strlen(how) + 48)
 		snprintf(out, outlen, "; the service asks for %s authentication: %s", schemes, how);
 	else if (outlen > strlen(how) + 3)
@@ -159,7 +161,7 @@ fetch_stream(struct http_client *c, const struct http_request *rq, fetch_sink si
 		bool service = false;
 		body_message(f.errbody ? f.errbody : "", f.errlen, msg, sizeof msg, &service);
 		if (resp.status == 401)
-			auth_hint(resp.www_authenticate, hint, sizeof hint);
+			auth_hint(resp.www_authenticate, resp.cred_sent, hint, sizeof hint);
 		code = http_status_exit(resp.status);
 		if (service && code != VT_EX_NOPERM && code != VT_EX_TEMPFAIL) {
 			snprintf(err, errlen, "service error: %s", msg);

@@ -179,3 +179,19 @@ EOF
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf 'x\n7')" ]
 }
+
+@test "cred: a token the service rejects is said to be rejected, not missing (exit 77)" {
+	token_file "$T/tok" 600 "not-$TOKEN\n"
+	bats_require_minimum_version 1.5.0
+	run --separate-stderr "$VT_BIN/vo-vot" --token-file "$T/tok" "$a_URL/auth?token=$TOKEN&file=t.vot"
+	[ "$status" -eq 77 ]
+	[ -z "$output" ]
+	[[ "$stderr" == *"credential sent was rejected"* ]]
+	[[ "$stderr" != *"give a token"* ]]
+	[[ "$stderr" != *"not-$TOKEN"* ]]
+	[ "$(fs_header "$a_LOG" 1 Authorization)" = "Bearer not-$TOKEN" ]
+	# without any token, the advice is to give one
+	run --separate-stderr "$VT_BIN/vo-vot" "$a_URL/auth?token=$TOKEN&file=t.vot"
+	[ "$status" -eq 77 ]
+	[[ "$stderr" == *"give a token with --token-file"* ]]
+}
